@@ -1,0 +1,115 @@
+package echosuite.protocol;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client served with blocking I/O from start to end: read, echo, log, repeat; at EOF log
+ * the unfinished record and close. This is the body of the course's per-client loop
+ * ({@code while((str_len=read(clnt_sock, buf, BUF_SIZE))!=0) write(clnt_sock, buf, str_len);})
+ * shared by the three models that give each client its own flow of control: a platform thread,
+ * a virtual thread, or a child process.
+ *
+ * <p>Backpressure comes for free: a blocking write to a client that does not read blocks this
+ * connection only, and the {@link RecordSink} blocks while the logger is behind; either way
+ * this connection stops reading, and memory stays bounded by the socket buffers.
+ *
+ * <p>Memory: the read buffer adapts to the traffic, from {@value #MIN_BUFFER} bytes for an
+ * idle or chatty connection to {@value #MAX_BUFFER} bytes for a bulk stream, so thousands of
+ * idle connections stay cheap (what makes virtual threads worth it).
+ */
+public final class BlockingConnection implements Runnable {
+
+    static final int MIN_BUFFER = 512;
+    static final int MAX_BUFFER = 64 << 10;
+
+    private final SocketChannel channel;
+    private final RecordFramer framer;
+    private final RecordBatch batch = new RecordBatch();
+    private final RecordSink sink;
+    private final ServerCounters counters;
+    private final BurstReporter reporter;
+    private final Runnable onEnd;
+
+    /**
+     * @param channel a connected channel in blocking mode
+     * @param onEnd   runs last, after the channel is closed and every record handed over
+     */
+    public BlockingConnection(SocketChannel channel, int maxLine, RecordSink sink,
+                              ServerCounters counters, BurstReporter reporter, Runnable onEnd) {
+        this.channel = channel;
+        this.framer = new RecordFramer(maxLine);
+        this.sink = sink;
+        this.counters = counters;
+        this.reporter = reporter;
+        this.onEnd = onEnd;
+    }
+
+    @Override
+    public void run() {
+        try {
+            serve();
+        } catch (AsynchronousCloseException closedByShutdown) {
+            // the server closed this connection at its shutdown deadline: not the client's error
+        } catch (IOException e) {
+            counters.errors.increment();   // resets and the like: this client only
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            end();
+        }
+    }
+
+    private void serve() throws IOException, InterruptedException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ByteBuffer buffer = ByteBuffer.allocate(MIN_BUFFER);
+        while (true) {
+            int n = channel.read(buffer);
+            if (n < 0) break;                                   // EOF: the client half-closed
+            framer.frame(buffer.array(), 0, n, batch);
+            buffer.flip();
+            try {
+                while (buffer.hasRemaining()) channel.write(buffer);
+                counters.bytesEchoed.add(n);
+            } finally {
+                sink.accept(batch);                             // received is logged, echoed or not
+            }
+            buffer = resized(buffer, n);
+        }
+        // Every echo was written before the next read, so nothing is owed: close our side.
+        channel.shutdownOutput();
+    }
+
+    /** Grows the buffer after a full read, shrinks it after a small one; else reuses it. */
+    private static ByteBuffer resized(ByteBuffer buffer, int lastRead) {
+        int capacity = buffer.capacity();
+        if (lastRead == capacity && capacity < MAX_BUFFER) {
+            return ByteBuffer.allocate(Math.min(MAX_BUFFER, capacity * 4));
+        }
+        if (lastRead <= MIN_BUFFER && capacity > MIN_BUFFER) {
+            return ByteBuffer.allocate(MIN_BUFFER);
+        }
+        return buffer.clear();
+    }
+
+    private void end() {
+        try {
+            framer.finish(batch);
+            sink.accept(batch);
+        } catch (IOException | InterruptedException e) {
+            counters.errors.increment();
+            reporter.report("could not hand a connection's last record to the logger: " + e);
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to do for this connection
+            }
+            onEnd.run();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package echosuite.protocol;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The options every server accepts (protocol.md, "Transport and options"), as a picocli mixin:
+ * a server's command declares {@code @Mixin ServerOptions options;}.
+ */
+public final class ServerOptions {
+
+    public static final int DEFAULT_PORT = 9190;
+    public static final int DEFAULT_MAX_LINE = 65536;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + DEFAULT_PORT,
+            description = "TCP port to listen on; 0 lets the OS pick a free one (default: ${DEFAULT-VALUE}).")
+    public int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}; use 0.0.0.0 only if you mean every interface).")
+    public String bind;
+
+    @Option(names = "--log", paramLabel = "FILE", defaultValue = "echomsg.txt",
+            description = "Log file that every received message is appended to (default: ${DEFAULT-VALUE}).")
+    public Path log;
+
+    @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "" + DEFAULT_MAX_LINE,
+            description = "Longest record logged without a newline; longer runs are logged in pieces (default: ${DEFAULT-VALUE}).")
+    public int maxLine;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+            description = "Connections served at once; a connection over the limit is accepted and closed at once, and counted as refused (default: ${DEFAULT-VALUE}).")
+    public int maxConnections;
+
+    @Option(names = "--max-log-backlog", paramLabel = "BYTES", defaultValue = "" + RecordLog.DEFAULT_MAX_PENDING_BYTES,
+            description = "Bytes of records that may wait for the logger before clients stop being read (default: ${DEFAULT-VALUE}).")
+    public int maxLogBacklog;
+
+    /** Checks ranges picocli's types do not; returns a sentence describing the first problem, or null. */
+    public String problem() {
+        if (port < 0 || port > 65535) return "--port must be between 0 and 65535, got " + port + ".";
+        if (maxLine < 1) return "--max-line must be at least 1 byte, got " + maxLine + ".";
+        if (maxConnections < 1) return "--max-connections must be at least 1, got " + maxConnections + ".";
+        if (maxLogBacklog < 1) return "--max-log-backlog must be at least 1 byte, got " + maxLogBacklog + ".";
+        return null;
+    }
+}
