@@ -36,7 +36,7 @@ public final class BlockingConnection implements Runnable {
 
     /**
      * @param channel a connected channel in blocking mode
-     * @param onEnd   runs last, after the channel is closed and every record handed over
+     * @param onEnd   runs at the end, after every record is handed over and just before the channel closes
      */
     public BlockingConnection(SocketChannel channel, int maxLine, RecordSink sink,
                               ServerCounters counters, BurstReporter reporter, Runnable onEnd) {
@@ -79,8 +79,7 @@ public final class BlockingConnection implements Runnable {
             }
             buffer = resized(buffer, n);
         }
-        // Every echo was written before the next read, so nothing is owed: close our side.
-        channel.shutdownOutput();
+        // Every echo was written before the next read, so nothing is owed; end() closes.
     }
 
     /** Grows the buffer after a full read, shrinks it after a small one; else reuses it. */
@@ -95,6 +94,11 @@ public final class BlockingConnection implements Runnable {
         return buffer.clear();
     }
 
+    /**
+     * Logs the unfinished record, then releases the connection's slot, then closes: in that order,
+     * so that by the time the client sees the close, its records are handed over and its slot
+     * under {@code --max-connections} is free again.
+     */
     private void end() {
         try {
             framer.finish(batch);
@@ -104,12 +108,12 @@ public final class BlockingConnection implements Runnable {
             reporter.report("could not hand a connection's last record to the logger: " + e);
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
         } finally {
+            onEnd.run();
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // nothing left to do for this connection
             }
-            onEnd.run();
         }
     }
 }

@@ -1,8 +1,4 @@
-package echosuite.threaded;
-
-import echosuite.protocol.BlockingConnection;
-import echosuite.protocol.ConnectionRegistry;
-import echosuite.protocol.EchoServer;
+package echosuite.protocol;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,31 +10,35 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The multithreaded server of the course (seeds 002/003): an accept loop that gives every client
- * its own platform (OS) thread, which runs the blocking read/echo/log loop of
- * {@link BlockingConnection}. In C: {@code pthread_create(&t_id, NULL, handle_clnt, &clnt_sock);
- * pthread_detach(t_id);} — here {@code Thread.ofPlatform().start(connection)}.
+ * its own thread, which runs the blocking read/echo/log loop of {@link BlockingConnection}.
+ * In C: {@code pthread_create(&t_id, NULL, handle_clnt, &clnt_sock); pthread_detach(t_id);} —
+ * here {@code clientThreads.start(connection)}.
  *
- * <p>Costs per connection: one OS thread (a stack reserved at {@value #STACK_BYTES} bytes, of
- * which only the touched pages are resident) and a kernel scheduling entity. It breaks when the
- * OS refuses more threads ({@code OutOfMemoryError: unable to create native thread}): that
- * connection is closed and counted, the burst reported once, and accepting pauses briefly.
+ * <p>Which kind of thread is the whole difference between two of the suite's models, so it is a
+ * parameter: {@code server-threaded} passes {@code Thread.ofPlatform()} (one OS thread per
+ * client), {@code server-virtualthreads} passes {@code Thread.ofVirtual()} (one virtual thread
+ * per client, multiplexed by the JDK over a few carrier threads).
+ *
+ * <p>Where it breaks: when the OS refuses more threads ({@code OutOfMemoryError: unable to
+ * create native thread}) that connection is closed and counted as refused, the burst is reported
+ * once, and accepting pauses for {@value #BACKOFF_MILLIS} ms; likewise when {@code accept} fails
+ * (too many open files). Existing clients are served throughout.
  */
-final class ThreadPerClientServer implements EchoServer {
+public final class ThreadPerConnectionServer implements EchoServer {
 
-    /** Like the C anchor's 256 KiB stacks: the echo loop is shallow. */
-    static final long STACK_BYTES = 256 << 10;
     /** Pause after accept or thread creation fails, so exhaustion never spins a core. */
     static final long BACKOFF_MILLIS = 100;
 
     private final Context context;
     private final ConnectionRegistry connections;
-    private final Thread.Builder clientThreads =
-            Thread.ofPlatform().name("client-", 1).stackSize(STACK_BYTES).daemon(true);
+    private final Thread.Builder clientThreads;
     private ServerSocketChannel listener;
     private Thread acceptor;
 
-    ThreadPerClientServer(Context context) {
+    /** @param clientThreads makes the thread that serves each client (its name, kind, stack) */
+    public ThreadPerConnectionServer(Context context, Thread.Builder clientThreads) {
         this.context = context;
+        this.clientThreads = clientThreads;
         this.connections = new ConnectionRegistry(context.options().maxConnections);
     }
 
