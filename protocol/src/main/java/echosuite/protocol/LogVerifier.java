@@ -160,6 +160,8 @@ public final class LogVerifier {
         for (int i = 0; i < shown; i++) {
             int b = r[i] & 0xff;
             if (b == '\n') s.append("\\n");
+            else if (b == '\r') s.append("\\r");
+            else if (b == '\t') s.append("\\t");
             else if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') s.append((char) b);
             else s.append(String.format("\\x%02x", b));
         }
