@@ -79,6 +79,24 @@ public final class ServerProcess implements AutoCloseable {
         return p;
     }
 
+    /** As {@link #start} but on a given port (a restart on the port a killed server held). */
+    public static ServerProcess startOnPort(ServerUnderTest server, int port, Path log, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port), "--log", log.toString()));
+        all.addAll(List.of(args));
+        ServerProcess p = launch(server, null, all);
+        p.awaitListening();
+        return p;
+    }
+
+    /** SIGKILL of the server and every process it started (the whole tree), by pid; waits for the exit. */
+    public void killTree() throws Exception {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        for (ProcessHandle p : tree) p.destroyForcibly();
+        result.waitFor(Duration.ofSeconds(10));
+        for (ProcessHandle p : tree) p.onExit().get(10, TimeUnit.SECONDS);
+    }
+
     /** As {@link #start} but under {@code ulimit -n maxOpenFiles} (through bash, which then execs the JVM). */
     public static ServerProcess startWithOpenFileLimit(ServerUnderTest server, Path log, int maxOpenFiles,
                                                        String... args) throws Exception {

@@ -16,9 +16,20 @@ public enum ServerUnderTest {
     public final String name;
     /** Arguments added to every start (a mode such as {@code --prefork 8}). */
     public final List<String> modeArgs;
+    /**
+     * How many clients the reliability tests hold open at once against this server: unbounded
+     * for threads and reactors; a process-per-client server says how many processes a test may
+     * make it spawn on a 24 GiB machine.
+     */
+    public final int concurrencyLimit;
 
     ServerUnderTest(String name, String... modeArgs) {
+        this(name, Integer.MAX_VALUE, modeArgs);
+    }
+
+    ServerUnderTest(String name, int concurrencyLimit, String... modeArgs) {
         this.name = name;
+        this.concurrencyLimit = concurrencyLimit;
         this.modeArgs = List.of(modeArgs);
     }
 

@@ -68,6 +68,25 @@ public final class LogVerifier {
      * Verifies {@code log} against the expected records of each connection (index = connection).
      */
     public static Report verify(Path log, List<List<byte[]>> expectedPerConnection) throws IOException {
+        return verify(log, expectedPerConnection, List.of());
+    }
+
+    /**
+     * As {@link #verify(Path, List)}, for logs where some records may or may not have reached the
+     * server (sent just before a reset or a SIGTERM): {@code mayFollow.get(c)} are records that
+     * may appear after all of connection {@code c}'s required records, in order, at most once
+     * each; their absence is not a problem. {@code mayFollow} may be shorter than the list of
+     * connections.
+     */
+    public static Report verify(Path log, List<List<byte[]>> required, List<List<byte[]>> mayFollow) throws IOException {
+        int[] requiredCount = new int[required.size()];
+        List<List<byte[]>> expectedPerConnection = new ArrayList<>();
+        for (int c = 0; c < required.size(); c++) {
+            requiredCount[c] = required.get(c).size();
+            List<byte[]> all = new ArrayList<>(required.get(c));
+            if (c < mayFollow.size()) all.addAll(mayFollow.get(c));
+            expectedPerConnection.add(all);
+        }
         int connections = expectedPerConnection.size();
         Map<Key, ArrayDeque<int[]>> pending = new HashMap<>();
         long expected = 0;
@@ -75,8 +94,8 @@ public final class LogVerifier {
             List<byte[]> records = expectedPerConnection.get(c);
             for (int i = 0; i < records.size(); i++) {
                 pending.computeIfAbsent(new Key(records.get(i)), k -> new ArrayDeque<>()).add(new int[] {c, i});
-                expected++;
             }
+            expected += requiredCount[c];
         }
         int[] next = new int[connections];             // first unmatched index per connection
         BitSet[] matchedOf = new BitSet[connections];
@@ -128,7 +147,8 @@ public final class LogVerifier {
         long missing = 0;
         for (int c = 0; c < connections; c++) {
             List<byte[]> records = expectedPerConnection.get(c);
-            for (int i = matchedOf[c].nextClearBit(0); i < records.size(); i = matchedOf[c].nextClearBit(i + 1)) {
+            expected += matchedOf[c].get(requiredCount[c], Math.max(requiredCount[c], records.size())).cardinality();
+            for (int i = matchedOf[c].nextClearBit(0); i < requiredCount[c]; i = matchedOf[c].nextClearBit(i + 1)) {
                 missing++;
                 describe(problems, "connection " + c + ": its record " + i + " is missing from the log: " + preview(records.get(i)));
             }

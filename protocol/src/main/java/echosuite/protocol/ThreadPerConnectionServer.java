@@ -45,6 +45,8 @@ public final class ThreadPerConnectionServer implements EchoServer {
     @Override
     public InetSocketAddress start() throws IOException {
         listener = ServerSocketChannel.open();
+        // A restart right after a crash must bind although old connections linger in TIME_WAIT.
+        listener.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(new InetSocketAddress(context.options().bind, context.options().port), 4096);
         acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
         return (InetSocketAddress) listener.getLocalAddress();

@@ -82,6 +82,25 @@ class LogVerifierTest {
     }
 
     @Test
+    void recordsThatMayFollowAreAcceptedPresentOrAbsentButNotTwiceNorOutOfOrder() throws Exception {
+        Path file = dir.resolve("tail.txt");
+        List<List<byte[]>> required = List.of(List.of(b("a1\n")), List.of(b("b1\n")));
+        List<List<byte[]>> mayFollow = List.of(List.of(b("a2\n")));
+        Files.writeString(file, "a1\nb1\n");
+        assertTrue(LogVerifier.verify(file, required, mayFollow).ok(), "absent");
+        Files.writeString(file, "a1\nb1\na2\n");
+        LogVerifier.Report present = LogVerifier.verify(file, required, mayFollow);
+        assertTrue(present.ok(), present.toString());
+        assertEquals(3, present.expected());
+        Files.writeString(file, "a1\nb1\na2\na2\n");
+        assertFalse(LogVerifier.verify(file, required, mayFollow).ok(), "twice");
+        Files.writeString(file, "a2\na1\nb1\n");
+        assertFalse(LogVerifier.verify(file, required, mayFollow).ok(), "before the required ones");
+        Files.writeString(file, "b1\na2\n");
+        assertFalse(LogVerifier.verify(file, required, mayFollow).ok(), "a required one missing");
+    }
+
+    @Test
     void previewsShowControlBytesEscaped() {
         assertEquals("\"a\\x00\\r\\n\"", LogVerifier.preview(new byte[] {'a', 0, '\r', '\n'}));
     }
