@@ -97,12 +97,21 @@ public final class ServerProcess implements AutoCloseable {
         for (ProcessHandle p : tree) p.onExit().get(10, TimeUnit.SECONDS);
     }
 
+    /** As {@link #start} but as a member of a cgroup (through bash, which joins it and then execs the JVM). */
+    static ServerProcess startInCgroup(ServerUnderTest server, PidsCgroup cgroup, Path log, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--port", "0", "--log", log.toString()));
+        all.addAll(List.of(args));
+        ServerProcess p = launch(server, "echo $$ > '" + cgroup.procs() + "'", all);
+        p.awaitListening();
+        return p;
+    }
+
     /** As {@link #start} but under {@code ulimit -n maxOpenFiles} (through bash, which then execs the JVM). */
     public static ServerProcess startWithOpenFileLimit(ServerUnderTest server, Path log, int maxOpenFiles,
                                                        String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--port", "0", "--log", log.toString()));
         all.addAll(List.of(args));
-        ServerProcess p = launch(server, maxOpenFiles, all);
+        ServerProcess p = launch(server, "ulimit -n " + maxOpenFiles, all);
         p.awaitListening();
         return p;
     }
@@ -117,13 +126,14 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static ServerProcess launch(ServerUnderTest server, Integer maxOpenFiles, List<String> args) throws IOException {
+    /** @param prelude null, or a shell command run before bash execs the JVM (same pid) */
+    private static ServerProcess launch(ServerUnderTest server, String prelude, List<String> args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         CommandLine cmd;
-        if (maxOpenFiles == null) {
+        if (prelude == null) {
             cmd = new CommandLine(java);
         } else {
-            cmd = new CommandLine("bash").addArgument("-c").addArgument("ulimit -n " + maxOpenFiles + " && exec \"$@\"", false)
+            cmd = new CommandLine("bash").addArgument("-c").addArgument(prelude + " && exec \"$@\"", false)
                     .addArgument("bash").addArgument(java);
         }
         cmd.addArgument("-jar").addArgument(server.jar().toString(), false);
