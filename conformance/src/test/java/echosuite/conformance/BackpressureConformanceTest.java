@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ class BackpressureConformanceTest {
     Path dir;
 
     @ForEachServer
-    void aClientThatSends64MiBAndNeverReadsIsThrottledAndOthersAreStillServed(ServerUnderTest server)
+    void aClientThatSends64MiBAndNeverReadsIsThrottledAndOthersAreStillServed(ServerUnderTest server, TestInfo test)
             throws Exception {
         try (ServerProcess p = ServerProcess.start(server, dir.resolve("log.txt"))) {
             try (EchoClient warm = new EchoClient(p.port())) {
@@ -60,6 +61,8 @@ class BackpressureConformanceTest {
                     assertArrayEquals(bytes("still served\n"), other.roundTrip(bytes("still served\n")));
                 }
                 long growth = ProcessTree.rssKiB(p.pid()) - rssBefore;
+                Figures.record(test.getTestMethod().orElseThrow().getName(), server, "accepted before stall MiB", pushed >> 20);
+                Figures.record(test.getTestMethod().orElseThrow().getName(), server, "RSS growth MiB", growth >> 10);
                 assertTrue(growth < RSS_GROWTH_BOUND_KIB, "resident memory grew by " + growth
                         + " KiB while a client pushed " + pushed / 1024 + " KiB it never read; bound "
                         + RSS_GROWTH_BOUND_KIB + " KiB");

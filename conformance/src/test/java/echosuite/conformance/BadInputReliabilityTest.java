@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
@@ -110,7 +111,10 @@ class BadInputReliabilityTest {
      * every trickled record is logged whole.
      */
     @ForEachServer
-    void slowlorisTricklersDoNotStarveANormalClientAndTheirRecordsArriveWhole(ServerUnderTest server) throws Exception {
+    void slowlorisTricklersDoNotStarveANormalClientAndTheirRecordsArriveWhole(ServerUnderTest server, TestInfo test)
+            throws Exception {
+        Figures.record(test.getTestMethod().orElseThrow().getName(), server, "trickling connections",
+                Math.min(500, server.concurrencyLimit));
         int tricklers = Math.min(500, server.concurrencyLimit);
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> expected = new ArrayList<>();

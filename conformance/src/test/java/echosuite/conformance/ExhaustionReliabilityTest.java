@@ -1,5 +1,6 @@
 package echosuite.conformance;
 
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -31,7 +32,8 @@ class ExhaustionReliabilityTest {
     Path dir;
 
     @ForEachServer
-    void outOfThreadsOrProcessesTheServerRefusesCountsAndKeepsServingAndRecovers(ServerUnderTest server) throws Exception {
+    void outOfThreadsOrProcessesTheServerRefusesCountsAndKeepsServingAndRecovers(ServerUnderTest server, TestInfo test)
+            throws Exception {
         try (PidsCgroup cgroup = PidsCgroup.create()) {
             ServerProcess.Exit exit;
             int closedByServer = 0;
@@ -49,6 +51,8 @@ class ExhaustionReliabilityTest {
                             c.close();
                         }
                     }
+                    Figures.record(test.getTestMethod().orElseThrow().getName(), server, Figures.DEGRADED, closedByServer == 0 ? ""
+                            : closedByServer + " of " + CLIENTS + " new clients closed unserved (no thread or process for them)");
                     assertTrue(served.size() + closedByServer == CLIENTS, "every client was either served or closed");
                     for (EchoClient c : served) {
                         assertArrayEquals(bytes("again\n"), c.roundTrip(bytes("again\n")), "served clients are still served");

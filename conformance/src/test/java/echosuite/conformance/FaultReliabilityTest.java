@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,7 +29,7 @@ class FaultReliabilityTest {
     record Seen(List<byte[]> echoed, List<byte[]> inFlight) { }
 
     @ForEachServer
-    void sigtermWhileTwoHundredClientsAreMidStreamLogsEveryEchoedMessageExactlyOnce(ServerUnderTest server)
+    void sigtermWhileTwoHundredClientsAreMidStreamLogsEveryEchoedMessageExactlyOnce(ServerUnderTest server, TestInfo test)
             throws Exception {
         int clients = Math.min(200, server.concurrencyLimit);
         Path log = dir.resolve("log.txt");
@@ -54,6 +55,11 @@ class FaultReliabilityTest {
             mayFollow.add(f.join().inFlight());
         }
         LogVerifier.Report report = LogVerifier.verify(log, required, mayFollow);
+        String name = test.getTestMethod().orElseThrow().getName();
+        Figures.record(name, server, "clients", clients);
+        Figures.record(name, server, "records lost", report.missing());
+        Figures.record(name, server, "records duplicated or torn", report.unexpected());
+        Figures.record(name, server, "exit after SIGTERM ms", exit.afterSignal().toMillis());
         assertTrue(report.ok(), report.toString());
         assertEquals(report.logged(), exit.summary().get("recordsLogged"), "summary agrees with the log");
     }

@@ -2,7 +2,12 @@ package echosuite.conformance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Every server the kit tests, one line each: its module's short name, and extra arguments that
@@ -31,6 +36,20 @@ public enum ServerUnderTest {
         this.name = name;
         this.concurrencyLimit = concurrencyLimit;
         this.modeArgs = List.of(modeArgs);
+    }
+
+    /**
+     * The servers a run tests: all, or those named in the system property {@code echosuite.servers}
+     * (a comma-separated list of enum names or server names, e.g. {@code threaded,selector}), which
+     * {@code ./suite chaos --servers} and {@code ./suite test -Dechosuite.servers=...} set.
+     */
+    public static Stream<ServerUnderTest> selected() {
+        String wanted = System.getProperty("echosuite.servers", "").strip();
+        if (wanted.isEmpty()) return Arrays.stream(values());
+        Set<String> names = Arrays.stream(wanted.split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        return Arrays.stream(values())
+                .filter(s -> names.contains(s.name().toLowerCase(Locale.ROOT)) || names.contains(s.name));
     }
 
     /** The runnable jar built by the reactor. */

@@ -1,0 +1,144 @@
+package echosuite.conformance;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Renders the {@code ./suite chaos} table from a run of the reliability tests: one row per
+ * scenario (the test's name, which states the expected outcome), one column per server, each cell
+ * {@code held}, {@code held, degraded: how}, {@code FAILED: why} or {@code not run: why}, with the
+ * figures the test published ({@link Figures}).
+ *
+ * <p>Usage: {@code ChaosReport SUREFIRE_REPORTS_DIR FIGURES_FILE OUT_MARKDOWN}
+ */
+public final class ChaosReport {
+
+    private static final Pattern CASE = Pattern.compile("(\\w+)\\(ServerUnderTest(?:, ?TestInfo)?\\)\\[\\d+\\]");
+
+    record Outcome(String verdict, String detail) { }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: ChaosReport SUREFIRE_REPORTS_DIR FIGURES_FILE OUT_MARKDOWN");
+            System.exit(2);
+        }
+        Path reports = Path.of(args[0]);
+        Map<String, Map<String, Outcome>> outcomes = new LinkedHashMap<>();   // scenario -> server -> outcome
+        Set<String> servers = new LinkedHashSet<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(reports)) {
+            files = s.filter(p -> p.getFileName().toString().matches("TEST-.*(ReliabilityTest|BackpressureConformanceTest|LimitsConformanceTest)\\.xml"))
+                    .sorted().toList();
+        }
+        for (Path file : files) readReport(file, outcomes, servers);
+        Map<String, Map<String, Map<String, String>>> figures = readFigures(Path.of(args[1]));
+
+        StringBuilder md = new StringBuilder("| scenario (expected outcome) |");
+        servers.forEach(s -> md.append(' ').append(s).append(" |"));
+        md.append("\n| --- |");
+        servers.forEach(s -> md.append(" --- |"));
+        md.append('\n');
+        int failed = 0;
+        for (var row : outcomes.entrySet()) {
+            md.append("| ").append(words(row.getKey())).append(" |");
+            for (String server : servers) {
+                Outcome o = row.getValue().get(server);
+                Map<String, String> f = figures.getOrDefault(row.getKey(), Map.of()).getOrDefault(server, Map.of());
+                md.append(' ').append(cell(o, f)).append(" |");
+                if (o != null && o.verdict.equals("FAILED")) failed++;
+            }
+            md.append('\n');
+        }
+        Files.writeString(Path.of(args[2]), md, StandardCharsets.UTF_8);
+        System.out.print(md);
+        System.out.println(failed == 0 ? "\nEvery scenario held on every server." : "\n" + failed + " scenario(s) FAILED (details in the table).");
+    }
+
+    private static void readReport(Path file, Map<String, Map<String, Outcome>> outcomes, Set<String> servers) throws Exception {
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        NodeList cases = doc.getElementsByTagName("testcase");
+        for (int i = 0; i < cases.getLength(); i++) {
+            Element tc = (Element) cases.item(i);
+            Matcher m = CASE.matcher(tc.getAttribute("name"));
+            if (!m.matches()) continue;                                  // not a per-server scenario
+            String server = serverOf(tc);
+            if (server == null) continue;
+            servers.add(server);
+            Outcome outcome = new Outcome("held", "");
+            Element failure = first(tc, "failure", "error");
+            Element skipped = first(tc, "skipped");
+            if (failure != null) outcome = new Outcome("FAILED", firstLine(failure.getAttribute("message")));
+            else if (skipped != null) outcome = new Outcome("not run", firstLine(skipped.getAttribute("message")));
+            outcomes.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(server, outcome);
+        }
+    }
+
+    /** Surefire keeps the display name ("[1] threaded") in the report's system-out or in the name suffix. */
+    private static String serverOf(Element tc) {
+        String name = tc.getAttribute("name");
+        int index = Integer.parseInt(name.substring(name.lastIndexOf('[') + 1, name.lastIndexOf(']')));
+        List<ServerUnderTest> selected = ServerUnderTest.selected().toList();
+        return index >= 1 && index <= selected.size() ? selected.get(index - 1).toString() : null;
+    }
+
+    private static Element first(Element parent, String... tags) {
+        for (String tag : tags) {
+            NodeList n = parent.getElementsByTagName(tag);
+            if (n.getLength() > 0) return (Element) n.item(0);
+        }
+        return null;
+    }
+
+    private static Map<String, Map<String, Map<String, String>>> readFigures(Path file) throws IOException {
+        Map<String, Map<String, Map<String, String>>> out = new LinkedHashMap<>();
+        if (!Files.exists(file)) return out;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", 4);
+            if (f.length == 4) out.computeIfAbsent(f[0], k -> new LinkedHashMap<>())
+                    .computeIfAbsent(f[1], k -> new LinkedHashMap<>()).put(f[2], f[3]);
+        }
+        return out;
+    }
+
+    private static String cell(Outcome o, Map<String, String> figures) {
+        if (o == null) return "-";
+        StringBuilder s = new StringBuilder(o.verdict);
+        String degraded = figures.get(Figures.DEGRADED);
+        if (o.verdict.equals("held") && degraded != null && !degraded.isBlank()) s.append(", degraded: ").append(degraded);
+        if (!o.detail.isBlank()) s.append(": ").append(o.detail);
+        List<String> shown = new ArrayList<>();
+        figures.forEach((k, v) -> { if (!k.equals(Figures.DEGRADED)) shown.add(k + " " + v); });
+        if (!shown.isEmpty()) s.append(" (").append(String.join(", ", shown)).append(')');
+        return s.toString().replace("|", "/");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        String line = s.strip().lines().findFirst().orElse("");
+        return line.length() > 160 ? line.substring(0, 157) + "..." : line;
+    }
+
+    /** camelCase test name to words: "aClientThatResets..." -> "a client that resets ...". */
+    static String words(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1 $2")
+                .replaceAll("([A-Z])([A-Z][a-z])", "$1 $2")
+                .replaceAll("([a-zA-Z])([0-9])", "$1 $2")
+                .toLowerCase(java.util.Locale.ROOT);
+    }
+}
