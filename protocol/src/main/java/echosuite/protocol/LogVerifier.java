@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,9 +96,8 @@ public final class LogVerifier {
             }
             expected += requiredCount[c];
         }
-        int[] next = new int[connections];             // first unmatched index per connection
-        BitSet[] matchedOf = new BitSet[connections];
-        for (int c = 0; c < connections; c++) matchedOf[c] = new BitSet(expectedPerConnection.get(c).size());
+        RecordOrder[] order = new RecordOrder[connections];
+        for (int c = 0; c < connections; c++) order[c] = new RecordOrder();
 
         List<String> problems = new ArrayList<>();
         long logged = 0, matched = 0, unexpected = 0, outOfOrder = 0;
@@ -124,33 +122,32 @@ public final class LogVerifier {
                 ArrayDeque<int[]> candidates = pending.get(new Key(r));
                 if (candidates == null || candidates.isEmpty()) {
                     unexpected++;
-                    describe(problems, "log record " + lineNumber + " was not sent, or was logged once too often (torn or duplicated): " + preview(r));
+                    describe(problems, unexpected(lineNumber, r));
                     continue;
                 }
                 int[] pick = null;
                 for (int[] cand : candidates) {
-                    if (next[cand[0]] == cand[1]) { pick = cand; break; }
+                    if (order[cand[0]].nextMissing(0) == cand[1]) { pick = cand; break; }
                 }
-                if (pick == null) {
-                    pick = candidates.peekFirst();
-                    outOfOrder++;
-                    describe(problems, "connection " + pick[0] + ": its record " + pick[1] + " was logged (log record "
-                            + lineNumber + ") before its record " + next[pick[0]] + ": " + preview(r));
-                }
+                if (pick == null) pick = candidates.peekFirst();
                 candidates.remove(pick);
                 matched++;
-                BitSet done = matchedOf[pick[0]];
-                done.set(pick[1]);
-                next[pick[0]] = done.nextClearBit(next[pick[0]]);
+                int before = order[pick[0]].nextMissing(0);
+                if (!order[pick[0]].find(pick[1])) {
+                    outOfOrder++;
+                    describe(problems, outOfOrder(pick[0], pick[1], lineNumber, before, r));
+                }
             }
         }
         long missing = 0;
         for (int c = 0; c < connections; c++) {
             List<byte[]> records = expectedPerConnection.get(c);
-            expected += matchedOf[c].get(requiredCount[c], Math.max(requiredCount[c], records.size())).cardinality();
-            for (int i = matchedOf[c].nextClearBit(0); i < requiredCount[c]; i = matchedOf[c].nextClearBit(i + 1)) {
+            for (int i = requiredCount[c]; i < records.size(); i++) {
+                if (order[c].isFound(i)) expected++;          // an optional record that did arrive
+            }
+            for (int i = order[c].nextMissing(0); i < requiredCount[c]; i = order[c].nextMissing(i + 1)) {
                 missing++;
-                describe(problems, "connection " + c + ": its record " + i + " is missing from the log: " + preview(records.get(i)));
+                describe(problems, missing(c, i, records.get(i)));
             }
         }
         return new Report(expected, logged, matched, missing, unexpected, outOfOrder, List.copyOf(problems));
@@ -169,7 +166,22 @@ public final class LogVerifier {
         return out;
     }
 
-    private static void describe(List<String> problems, String problem) {
+    // The words for each kind of problem, shared with SequencedLogVerifier.
+
+    static String unexpected(long lineNumber, byte[] record) {
+        return "log record " + lineNumber + " was not sent, or was logged once too often (torn or duplicated): " + preview(record);
+    }
+
+    static String outOfOrder(long connection, long index, long lineNumber, long firstMissing, byte[] record) {
+        return "connection " + connection + ": its record " + index + " was logged (log record "
+                + lineNumber + ") before its record " + firstMissing + ": " + preview(record);
+    }
+
+    static String missing(long connection, long index, byte[] record) {
+        return "connection " + connection + ": its record " + index + " is missing from the log: " + preview(record);
+    }
+
+    static void describe(List<String> problems, String problem) {
         if (problems.size() < MAX_DESCRIBED) problems.add(problem);
     }
 

@@ -44,11 +44,20 @@ public final class ServerRunner {
 
     /** As {@link #main} but returns the exit status (0 ok, 1 failure, 2 bad usage). */
     public static int execute(Object command, String[] args) {
-        CommandLine cli = new CommandLine(command);
+        return execute(new CommandLine(command), args, 1);
+    }
+
+    /**
+     * Runs {@code cli} (a configured picocli command line, e.g. one with subcommands) on
+     * {@code args} and returns its exit status: bad usage is one sentence on stderr and status 2,
+     * an unexpected exception one line and {@code failureStatus}.
+     */
+    public static int execute(CommandLine cli, String[] args, int failureStatus) {
         String name = cli.getCommandName();
         cli.setParameterExceptionHandler((ex, a) -> {
             java.io.PrintWriter err = ex.getCommandLine().getErr();
-            err.println(name + ": " + sentence(ex.getMessage()) + " (see " + name + " --help)");
+            String help = ex.getCommandLine().getCommandSpec().qualifiedName();   // "loadgen pingpong" for a subcommand
+            err.println(name + ": " + sentence(ex.getMessage()) + " (see " + help + " --help)");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
@@ -57,7 +66,7 @@ public final class ServerRunner {
                 return 2;
             }
             cmd.getErr().println(name + ": failed: " + ex);
-            return 1;
+            return failureStatus;
         });
         return cli.execute(args);
     }

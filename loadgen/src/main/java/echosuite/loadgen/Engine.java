@@ -1,0 +1,212 @@
+package echosuite.loadgen;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one scenario run: starts the {@link IoThread}s, lines them up once their connections are
+ * open, fixes the time line (t0, warm-up end, end of the measured window), samples their
+ * recorders each second ({@link IntervalSampler}) and gathers everything into a {@link RunResult}.
+ * One engine per run.
+ */
+final class Engine {
+
+    /**
+     * The start line every I/O thread receives, all times nanoTime.
+     *
+     * @param t0               the run starts (connections are open)
+     * @param warmupEnd        the measured window opens
+     * @param endTime          the measured window closes; drain follows
+     * @param rankOffset       how many connections open at t0 belong to threads before this one
+     * @param connectionsOpen  connections open at t0, all threads
+     * @param openHere         connections open at t0 on this thread
+     */
+    record Start(long t0, long warmupEnd, long endTime, long rankOffset, long connectionsOpen, int openHere) { }
+
+    private final RunConfig config;
+    private final Workload.Factory factory;
+    private final ConnectPacer pacer;
+    private final AtomicLong nextId;
+    private final InetAddress[] sources;
+    private final IoThread[] threads;
+    private final Workload[] workloads;
+    private final int[] openAtStart;
+    private final Start[] starts;
+    private final CyclicBarrier startLine;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean stop;
+    private volatile Start firstStart;
+
+    Engine(RunConfig config, Workload.Factory factory) throws IOException {
+        this.config = config;
+        this.factory = factory;
+        this.pacer = new ConnectPacer(config.connectRate());
+        this.nextId = new AtomicLong(config.firstConnectionId());
+        this.sources = sourceAddresses(config.sourceAddresses());
+        int n = Math.max(1, Math.min(config.threads(), Math.max(1, Math.max(factory.initialConnections(), config.connections()))));
+        this.threads = new IoThread[n];
+        this.workloads = new Workload[n];
+        this.openAtStart = new int[n];
+        this.starts = new Start[n];
+        this.startLine = new CyclicBarrier(n, this::fixTimeLine);
+        for (int i = 0; i < n; i++) {
+            threads[i] = new IoThread(i, this, config);
+            workloads[i] = factory.create(threads[i], n);
+            threads[i].setWorkload(workloads[i]);
+        }
+    }
+
+    /** Runs to the end and returns the figures; {@code output} says where intervals and progress go. */
+    RunResult run(IntervalSampler.Output output) throws IOException, InterruptedException {
+        long startNs = System.nanoTime();
+        long startEpochMs = System.currentTimeMillis();
+        List<ThreadRecorders> recorders = new ArrayList<>();
+        for (IoThread t : threads) recorders.add(t.recorders);
+        IntervalSampler sampler = new IntervalSampler(this, recorders, output, startNs, startEpochMs);
+        Thread samplerThread = Thread.ofPlatform().name("loadgen-sampler").daemon(true).start(sampler);
+        Thread[] running = new Thread[threads.length];
+        for (int i = 0; i < threads.length; i++) {
+            running[i] = Thread.ofPlatform().name("loadgen-io-" + i).start(threads[i]);
+        }
+        for (Thread t : running) t.join();
+        sampler.finish();
+        samplerThread.join();
+        return gather(sampler);
+    }
+
+    // ---- what I/O threads use ------------------------------------------------------------------
+
+    ConnectPacer pacer() {
+        return pacer;
+    }
+
+    long nextConnectionId() {
+        return nextId.getAndIncrement();
+    }
+
+    /** The source address for connection {@code id}, or null to let the OS choose. */
+    InetAddress sourceAddress(long id) {
+        return sources == null ? null : sources[(int) (id % sources.length)];
+    }
+
+    /** Initial connections that thread {@code index} opens. */
+    int initialShare(int index) {
+        int n = factory.initialConnections();
+        return n / threads.length + (index < n % threads.length ? 1 : 0);
+    }
+
+    /** Called by each I/O thread when its initial connections are open; returns when all are. */
+    Start awaitStart(int index, int open) throws InterruptedException, BrokenBarrierException {
+        openAtStart[index] = open;
+        startLine.await();
+        return starts[index];
+    }
+
+    boolean stopRequested() {
+        return stop;
+    }
+
+    /** Ends the run early (Ctrl-C): the measured window closes now and the threads drain. */
+    void requestStop() {
+        stop = true;
+    }
+
+    void threadFailed(Throwable t) {
+        failure.compareAndSet(null, t);
+        stop = true;
+        startLine.reset();
+    }
+
+    /** The start line once fixed, else null (for the progress line). */
+    Start startLine() {
+        return firstStart;
+    }
+
+    long openConnections() {
+        long n = 0;
+        for (IoThread t : threads) n += t.openConnections.get();
+        return n;
+    }
+
+    long errorsSoFar() {
+        long n = 0;
+        for (IoThread t : threads) n += t.errors.total();
+        return n;
+    }
+
+    // ---- internals -------------------------------------------------------------------------------
+
+    /** Runs once, in the last thread to reach the start line. */
+    private void fixTimeLine() {
+        long t0 = System.nanoTime();
+        long total = 0;
+        for (int open : openAtStart) total += open;
+        long warmupEnd = t0 + config.warmupNs();
+        long end = warmupEnd + config.durationNs();
+        if (total == 0 && factory.initialConnections() > 0) end = warmupEnd = t0;   // nothing to run
+        long offset = 0;
+        for (int i = 0; i < threads.length; i++) {
+            starts[i] = new Start(t0, warmupEnd, end, offset, total, openAtStart[i]);
+            offset += openAtStart[i];
+        }
+        firstStart = starts[0];
+    }
+
+    private RunResult gather(IntervalSampler sampler) {
+        EnumMap<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        RunResult r = new RunResult(config);
+        Start s = firstStart;
+        long windowEnd = Long.MIN_VALUE;
+        for (int i = 0; i < threads.length; i++) {
+            IoThread t = threads[i];
+            t.errors.addTo(errors, reasons);
+            workloads[i].addCounts(counts);
+            r.messages += t.echoesInWindow;
+            r.messagesSent += t.messagesSent;
+            r.bytesSent += t.bytesSent;
+            r.bytesReceived += t.bytesReceived;
+            r.bytesSentInWindow += t.bytesSentInWindow;
+            r.bytesReceivedInWindow += t.bytesReceivedInWindow;
+            windowEnd = Math.max(windowEnd, t.windowClosedAt);
+            r.manifests.add(t.manifest);
+        }
+        if (s != null) {
+            r.connectionsAtStart = s.connectionsOpen();
+            r.windowSeconds = Math.max(0, Math.min(windowEnd, s.endTime()) - s.warmupEnd()) / 1e9;
+        }
+        r.errors = errors;
+        r.errorReasons = reasons;
+        r.counts = counts;
+        r.measured = sampler.measuredTotals();
+        r.warmup = sampler.warmupTotals();
+        r.connectionsOpened = nextId.get() - config.firstConnectionId();
+        r.stoppedEarly = stop;
+        r.failure = failure.get();
+        long[] rss = ProcessMemory.rssKiB();
+        r.rssKiB = rss[0];
+        r.peakRssKiB = rss[1];
+        return r;
+    }
+
+    private static InetAddress[] sourceAddresses(int n) throws UnknownHostException {
+        if (n <= 0) return null;
+        InetAddress[] a = new InetAddress[n];
+        for (int i = 0; i < n; i++) {
+            int host = 2 + i;   // 127.0.0.2, 127.0.0.3, ... (all of 127/8 is loopback on Linux)
+            a[i] = InetAddress.getByAddress(new byte[] {127, (byte) (host >> 16), (byte) (host >> 8), (byte) host});
+        }
+        return a;
+    }
+}

@@ -1,0 +1,55 @@
+package echosuite.loadgen;
+
+import echosuite.protocol.ServerRunner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The load generator's command line: {@code ./suite loadgen SCENARIO [options] HOST:PORT}, the
+ * target last as wrk and tcpkali take it. Each scenario is a subcommand; {@code merge} combines
+ * interval logs. Exit statuses: {@link ExitStatus}.
+ */
+@Command(name = "loadgen", mixinStandardHelpOptions = true, versionProvider = ServerRunner.Version.class,
+        subcommands = {PingpongCommand.class, RateCommand.class, ChurnCommand.class, HoldCommand.class,
+                BulkCommand.class, FindMaxCommand.class, MergeCommand.class, CommandLine.HelpCommand.class},
+        description = "Load generator for echo-with-logging servers: every message carries its connection id and sequence"
+                + " number and every echo is checked byte for byte; latencies in HdrHistogram, timed with System.nanoTime.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  loadgen pingpong -c 16 -s 64 -d 10 127.0.0.1:9190",
+                "  loadgen rate -R 50000 -c 16 --json rate.json --hlog rate.hlog 127.0.0.1:9190",
+                "  loadgen churn -c 4 --source-addresses 16 127.0.0.1:9190",
+                "  loadgen hold -c 10000 127.0.0.1:9190",
+                "  loadgen bulk -c 4 127.0.0.1:9190",
+                "  loadgen find-max -c 16 --slo 1ms 127.0.0.1:9190",
+                "  loadgen merge a.hlog b.hlog --out all.hgrm",
+                "  loadgen help pingpong",
+                "",
+                "Exit status: 0 ok; 1 echo mismatches or the log did not verify; 2 bad command line;",
+                "  3 nothing could be sent (or the load generator failed); 4 connection errors."})
+public final class Loadgen implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a scenario is missing (pingpong, rate, churn, hold, bulk, find-max or merge)");
+    }
+
+    /** The command line, ready to execute (also used by tests). */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Loadgen());
+        cli.setDefaultValueProvider(new ScenarioDefaults());
+        for (CommandLine sub : cli.getSubcommands().values()) sub.setDefaultValueProvider(new ScenarioDefaults());
+        return cli;
+    }
+
+    /** Runs {@code args} and returns the exit status. */
+    static int execute(String... args) {
+        return ServerRunner.execute(commandLine(), args, ExitStatus.COULD_NOT_RUN);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

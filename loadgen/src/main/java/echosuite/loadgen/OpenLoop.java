@@ -1,0 +1,129 @@
+package echosuite.loadgen;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Open loop (rate): messages are due at fixed intended times, whatever the server does, at a
+ * total rate spread evenly over the connections, and each message's latency is measured from its
+ * <em>intended</em> send time (as wrk2 does). If the server stalls, the messages that should have
+ * gone out meanwhile are counted with the time they waited to be sent: coordinated omission is
+ * corrected. The service time (from the actual start of the write) is recorded beside it, as
+ * {@link Metric#SERVICE}.
+ *
+ * <p>Schedule: this thread's share of the rate, {@code R_t = R · n_t / n} ({@code n_t} of the
+ * {@code n} open connections are here), is one sequence of messages {@code m = 0, 1, 2, …} with
+ * intended times {@code t0 + m / R_t}; message {@code m} belongs to connection slot
+ * {@code m mod n_t} as its sequence number {@code m div n_t}, so each connection sends every
+ * {@code n_t / R_t} seconds and the connections are staggered evenly. A connection has at most
+ * {@code pipeline} messages in flight; messages due beyond that wait, and their wait counts.
+ * Messages are recorded by their intended time: those intended inside the measured window count,
+ * even when they complete during the drain.
+ */
+final class OpenLoop implements Workload {
+
+    private final IoThread thread;
+    private final double rate;
+    private final int pipeline;
+    private Connection[] slots = new Connection[0];
+    private double periodNs;
+    private long t0, end;
+    /** The next message index of this thread's schedule. */
+    private long next;
+    /** Messages that came due on a connection that had failed: never sent, never measured. */
+    private long notSent;
+
+    OpenLoop(IoThread thread, double rate, int pipeline) {
+        this.thread = thread;
+        this.rate = rate;
+        this.pipeline = pipeline;
+    }
+
+    /** @param rate messages per second, all connections together */
+    static Factory factory(int connections, double rate, int pipeline) {
+        return new Factory() {
+            @Override
+            public int initialConnections() {
+                return connections;
+            }
+
+            @Override
+            public Workload create(IoThread thread, int threads) {
+                return new OpenLoop(thread, rate, pipeline);
+            }
+        };
+    }
+
+    @Override
+    public void start(long now) {
+        Engine.Start s = thread.start();
+        List<Connection> open = new ArrayList<>(thread.connections());
+        slots = open.toArray(new Connection[0]);
+        for (int i = 0; i < slots.length; i++) slots[i].slot = i;
+        if (slots.length == 0) return;
+        double threadRate = rate * slots.length / s.connectionsOpen();
+        periodNs = 1e9 / threadRate;
+        t0 = s.t0();
+        end = s.endTime();
+    }
+
+    /** The intended send time of message {@code sequence} of the connection in {@code slot}. */
+    long intendedTime(int slot, long sequence) {
+        return intendedTime(sequence * slots.length + slot);
+    }
+
+    private long intendedTime(long m) {
+        return t0 + (long) (m * periodNs);
+    }
+
+    @Override
+    public long tick(long now) {
+        if (slots.length == 0) return Long.MAX_VALUE;
+        while (true) {
+            long at = intendedTime(next);
+            if (at >= end) return Long.MAX_VALUE;
+            if (at > now) return at;
+            Connection c = slots[(int) (next % slots.length)];
+            next++;
+            if (c.state == Connection.State.OPEN) {
+                c.due++;
+                thread.flush(c);
+            } else {
+                notSent++;
+            }
+        }
+    }
+
+    @Override
+    public long sendLimit(Connection c) {
+        return Math.min(c.due, c.received + pipeline);
+    }
+
+    @Override
+    public void onConnected(Connection c, long now) {
+        thread.record(Metric.CONNECT, now, now - c.connectStartNs);
+    }
+
+    @Override
+    public void onEcho(Connection c, long sequence, long sentAt, long now) {
+        long intended = intendedTime(c.slot, sequence);
+        thread.record(Metric.LATENCY, intended, now - intended);
+        thread.record(Metric.SERVICE, intended, now - sentAt);
+    }
+
+    @Override
+    public boolean finished(Connection c) {
+        return false;   // runs until the end of the window; the drain then sends what is still due
+    }
+
+    @Override
+    public void onClosed(Connection c, long now, boolean failed) {
+        if (failed && c.slot >= 0) notSent += c.due - c.sent;
+    }
+
+    @Override
+    public void addCounts(Map<String, Long> into) {
+        into.merge("messagesNotSent", notSent, Long::sum);
+    }
+}

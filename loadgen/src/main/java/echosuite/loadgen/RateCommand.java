@@ -1,0 +1,67 @@
+package echosuite.loadgen;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Locale;
+
+/** {@code loadgen rate}: the open loop at a fixed rate, latency corrected for coordinated omission. */
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+        name = "rate", sortOptions = false,
+        description = "Open loop: messages go out at fixed intended times, R per second in all, spread evenly over the connections. Latency is counted from each message's intended send time (coordinated omission corrected, as wrk2 does); the service time from the actual write is reported beside it.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  loadgen rate -R 50000 -c 16 -d 10 127.0.0.1:9190",
+                "  loadgen rate -R 20000 -c 4 --pipeline 8 --hlog rate.hlog --json rate.json 127.0.0.1:9190"})
+final class RateCommand extends ScenarioCommand {
+
+    @Option(names = {"-R", "--rate"}, paramLabel = "MSGS_PER_S", required = true,
+            description = "Messages per second, all connections together.")
+    double rate;
+
+    @Option(names = "--pipeline", paramLabel = "N", defaultValue = "1",
+            description = "Messages a connection may have in flight; 1 = like wrk2, a late echo delays that connection's next message"
+                    + " (the delay is counted) (default: ${DEFAULT-VALUE}).")
+    int pipeline;
+
+    @Override
+    String problem() {
+        return problem(rate, pipeline);
+    }
+
+    static String problem(double rate, int pipeline) {
+        if (!(rate > 0)) return "-R/--rate must be more than 0 messages per second.";
+        if (pipeline < 1) return "--pipeline must be at least 1, got " + pipeline + ".";
+        return null;
+    }
+
+    @Override
+    Workload.Factory factory(RunConfig config) {
+        return OpenLoop.factory(config.connections(), rate, pipeline);
+    }
+
+    @Override
+    List<String> summaryLines(RunResult r) {
+        return lines(r, rate, pipeline);
+    }
+
+    static List<String> lines(RunResult r, double rate, int pipeline) {
+        return List.of(
+                String.format(Locale.ROOT, "           (latency from each message's intended send time: target %,.0f msgs/s, pipeline %d)", rate, pipeline),
+                "service    " + RunReport.latencyLine(r.measured[Metric.SERVICE.ordinal()]) + "  (from the actual write: not corrected)",
+                String.format(Locale.ROOT, "not sent   %,d messages came due on failed connections", r.count("messagesNotSent")));
+    }
+
+    @Override
+    void addJson(ObjectNode json, RunResult r) {
+        addJson(json, r, rate, pipeline);
+    }
+
+    static void addJson(ObjectNode json, RunResult r, double rate, int pipeline) {
+        json.put("targetRate", rate);
+        json.put("pipeline", pipeline);
+        json.set("serviceTimeUs", RunReport.percentiles(r.measured[Metric.SERVICE.ordinal()]));
+        json.put("messagesNotSent", r.count("messagesNotSent"));
+    }
+}

@@ -1,0 +1,66 @@
+package echosuite.loadgen;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one run measured, gathered by the {@link Engine} after its threads have ended.
+ * Plain fields: filled once, then only read (by the summary, the JSON report and the log check).
+ */
+final class RunResult {
+
+    final RunConfig config;
+    /** Totals of the measured window and of the warm-up (with the connect phase), per {@link Metric}, ns. */
+    Histogram[] measured, warmup;
+    /** Echoes completed inside the measured window. */
+    long messages;
+    /** Whole messages written during the whole run (warm-up and drain included): what the server must log. */
+    long messagesSent;
+    long bytesSent, bytesReceived, bytesSentInWindow, bytesReceivedInWindow;
+    /** Length of the measured window actually run (shorter if the work ended early), seconds. */
+    double windowSeconds;
+    /** Connections open when the run started (after the connect phase). */
+    long connectionsAtStart;
+    EnumMap<ErrorKind, Long> errors;
+    Map<String, Long> errorReasons;
+    /** The workload's own counts (sessions, established, ...), summed over threads. */
+    Map<String, Long> counts;
+    final List<SentManifest> manifests = new ArrayList<>();
+    /** The load generator's resident memory at the end and at its peak, KiB (-1: unknown). */
+    long rssKiB, peakRssKiB;
+    /** Connection ids used (the next run of a series starts after them). */
+    long connectionsOpened;
+    boolean stoppedEarly;
+    /** An unexpected failure of an I/O thread, or null. */
+    Throwable failure;
+
+    RunResult(RunConfig config) {
+        this.config = config;
+    }
+
+    Histogram latency() {
+        return measured[Metric.LATENCY.ordinal()];
+    }
+
+    double messagesPerSecond() {
+        return windowSeconds <= 0 ? 0 : messages / windowSeconds;
+    }
+
+    long errorCount(ErrorKind kind) {
+        return errors.getOrDefault(kind, 0L);
+    }
+
+    long totalErrors() {
+        long n = 0;
+        for (long v : errors.values()) n += v;
+        return n;
+    }
+
+    long count(String name) {
+        return counts.getOrDefault(name, 0L);
+    }
+}

@@ -1,0 +1,49 @@
+package echosuite.loadgen;
+
+import java.util.Map;
+
+/**
+ * What a scenario does with its connections, for one {@link IoThread}: when a message may be
+ * sent, what an echo means, when a connection is done. The I/O thread does the I/O, the echo
+ * check and the bookkeeping; a workload decides. Called only from its I/O thread.
+ */
+interface Workload {
+
+    /** Called once, when the run starts (every initial connection is open or failed). */
+    void start(long now);
+
+    /**
+     * Messages connection {@code c} may have started by now: it may send sequence numbers below
+     * this. Asked before every message is started.
+     */
+    long sendLimit(Connection c);
+
+    /** Connection {@code c} has just been established at {@code now}. */
+    default void onConnected(Connection c, long now) { }
+
+    /** The echo of message {@code sequence} of {@code c}, written at {@code sentAt}, completed at {@code now}. */
+    void onEcho(Connection c, long sequence, long sentAt, long now);
+
+    /** True when idle connection {@code c} has nothing more to do and should be closed. */
+    boolean finished(Connection c);
+
+    /** Connection {@code c} was closed at {@code now}: cleanly (the server closed after our end of stream) or by an error. */
+    default void onClosed(Connection c, long now, boolean failed) { }
+
+    /** Timed work (rate sends what has come due); returns the nanoTime of the next call it needs, or Long.MAX_VALUE. */
+    default long tick(long now) {
+        return Long.MAX_VALUE;
+    }
+
+    /** Adds the workload's own counts (summed over threads) to {@code into}, e.g. {@code sessions}. */
+    default void addCounts(Map<String, Long> into) { }
+
+    /** Makes a workload for each I/O thread; one per scenario run. */
+    interface Factory {
+        /** Connections to open (all threads together) before the run starts. */
+        int initialConnections();
+
+        /** The workload of I/O thread {@code thread}, one of {@code threads}. */
+        Workload create(IoThread thread, int threads);
+    }
+}
