@@ -57,7 +57,7 @@ final class IoThread implements Runnable {
     private final RunConfig config;
     final ThreadRecorders recorders = new ThreadRecorders();
     final ErrorCounts errors = new ErrorCounts();
-    final SentManifest manifest = new SentManifest();
+    final SentManifest manifest;
     /** Connections open or opening, for the progress line. */
     final AtomicInteger openConnections = new AtomicInteger();
 
@@ -89,6 +89,7 @@ final class IoThread implements Runnable {
         this.index = index;
         this.engine = engine;
         this.config = config;
+        this.manifest = new SentManifest(config.messageBytes());
         this.selector = Selector.open();
     }
 
@@ -220,6 +221,8 @@ final class IoThread implements Runnable {
         while (true) {
             now = System.nanoTime();
             if (!windowOpen && now >= warmupEnd) openWindow();
+            // Timed work first: what came due before the end of the window is still sent in the drain.
+            long tickWake = workload.tick(now);
             if (!draining && (now >= endTime || engine.stopRequested())) {
                 closeWindow(Math.min(now, endTime));
                 beginDrain();
@@ -233,7 +236,7 @@ final class IoThread implements Runnable {
                 break;
             }
             openDue();
-            long wake = Math.min(workload.tick(now), nextOpenAt);
+            long wake = Math.min(tickWake, nextOpenAt);
             wake = Math.min(wake, draining ? drainDeadline : endTime);
             if (!windowOpen) wake = Math.min(wake, warmupEnd);
             if (now >= nextScan) {

@@ -12,12 +12,8 @@ import java.util.Map;
  * corrected. The service time (from the actual start of the write) is recorded beside it, as
  * {@link Metric#SERVICE}.
  *
- * <p>Schedule: this thread's share of the rate, {@code R_t = R · n_t / n} ({@code n_t} of the
- * {@code n} open connections are here), is one sequence of messages {@code m = 0, 1, 2, …} with
- * intended times {@code t0 + m / R_t}; message {@code m} belongs to connection slot
- * {@code m mod n_t} as its sequence number {@code m div n_t}, so each connection sends every
- * {@code n_t / R_t} seconds and the connections are staggered evenly. A connection has at most
- * {@code pipeline} messages in flight; messages due beyond that wait, and their wait counts.
+ * <p>The intended times are a {@link RateSchedule}. A connection has at most {@code pipeline}
+ * messages in flight; messages due beyond that wait, and their wait counts.
  * Messages are recorded by their intended time: those intended inside the measured window count,
  * even when they complete during the drain.
  */
@@ -27,8 +23,8 @@ final class OpenLoop implements Workload {
     private final double rate;
     private final int pipeline;
     private Connection[] slots = new Connection[0];
-    private double periodNs;
-    private long t0, end;
+    private RateSchedule schedule;
+    private long end;
     /** The next message index of this thread's schedule. */
     private long next;
     /** Messages that came due on a connection that had failed: never sent, never measured. */
@@ -62,29 +58,18 @@ final class OpenLoop implements Workload {
         slots = open.toArray(new Connection[0]);
         for (int i = 0; i < slots.length; i++) slots[i].slot = i;
         if (slots.length == 0) return;
-        double threadRate = rate * slots.length / s.connectionsOpen();
-        periodNs = 1e9 / threadRate;
-        t0 = s.t0();
+        schedule = RateSchedule.of(s.t0(), rate, slots.length, s.connectionsOpen());
         end = s.endTime();
-    }
-
-    /** The intended send time of message {@code sequence} of the connection in {@code slot}. */
-    long intendedTime(int slot, long sequence) {
-        return intendedTime(sequence * slots.length + slot);
-    }
-
-    private long intendedTime(long m) {
-        return t0 + (long) (m * periodNs);
     }
 
     @Override
     public long tick(long now) {
         if (slots.length == 0) return Long.MAX_VALUE;
         while (true) {
-            long at = intendedTime(next);
+            long at = schedule.intendedTime(next);
             if (at >= end) return Long.MAX_VALUE;
             if (at > now) return at;
-            Connection c = slots[(int) (next % slots.length)];
+            Connection c = slots[schedule.slotOf(next)];
             next++;
             if (c.state == Connection.State.OPEN) {
                 c.due++;
@@ -107,7 +92,7 @@ final class OpenLoop implements Workload {
 
     @Override
     public void onEcho(Connection c, long sequence, long sentAt, long now) {
-        long intended = intendedTime(c.slot, sequence);
+        long intended = schedule.intendedTime(c.slot, sequence);
         thread.record(Metric.LATENCY, intended, now - intended);
         thread.record(Metric.SERVICE, intended, now - sentAt);
     }

@@ -87,6 +87,7 @@ final class RunReport {
         j.put("target", target);
         j.put("connections", c.connections());
         j.put("connectionsOpenAtStart", r.connectionsAtStart);
+        j.put("connectionsOpened", r.connectionsOpened);
         j.put("messageBytes", c.messageBytes());
         j.put("threads", c.threads());
         j.put("durationSeconds", round(r.windowSeconds, 6));

@@ -10,9 +10,15 @@ import java.util.Arrays;
  * against. Two longs per connection; filled by one I/O thread, read after the run.
  */
 final class SentManifest {
+    private final int messageBytes;
     private long[] ids = new long[64];
     private long[] counts = new long[64];
     private int size;
+
+    /** @param messageBytes the size of every message of the run */
+    SentManifest(int messageBytes) {
+        this.messageBytes = messageBytes;
+    }
 
     void add(long connection, long wholeMessages) {
         if (size == ids.length) {
@@ -26,7 +32,7 @@ final class SentManifest {
 
     /** Tells {@code verifier} what every connection here sent. */
     void expectIn(SequencedLogVerifier verifier) {
-        for (int i = 0; i < size; i++) verifier.expect(ids[i], counts[i]);
+        for (int i = 0; i < size; i++) verifier.expect(ids[i], counts[i], messageBytes);
     }
 
     long messages() {

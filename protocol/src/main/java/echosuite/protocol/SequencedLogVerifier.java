@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Checks a server's log against what a load generator sent, for runs too large for
  * {@link LogVerifier}'s in-memory set of expected records: here the expected records are not
- * stored but described ("connection 7 sent messages 0 to 41 999 of 64 bytes"), because every
+ * stored but described ("connection 7 sent messages 0 to 41 999, of 64 bytes each"), because every
  * {@link SequencedMessage} names its connection and sequence number. The log is read once,
  * streaming, in chunks; memory is a few words per connection.
  *
@@ -29,33 +29,32 @@ public final class SequencedLogVerifier {
     /** Bytes read from the log at a time. */
     private static final int READ_CHUNK = 1 << 20;
 
-    private final int messageBytes;
     private long[] connections = new long[1024];   // connection ids, in the order expect() was called
     private int[] counts = new int[1024];           // whole messages sent by each
+    private int[] sizes = new int[1024];            // bytes of each of its messages
     private int size;
+    private int longestMessage = SequencedMessage.MIN_BYTES;
     private long expected;
 
-    /** @param messageBytes the size of every message of the run, at least {@link SequencedMessage#MIN_BYTES} */
-    public SequencedLogVerifier(int messageBytes) {
+    /**
+     * Records that {@code connection} sent the whole messages of {@code messageBytes} bytes with
+     * sequence numbers {@code 0 .. messages-1} (and nothing else), so the log must hold each
+     * exactly once, in order. Each connection id may be given once.
+     */
+    public void expect(long connection, long messages, int messageBytes) {
+        if (messages < 0 || messages > Integer.MAX_VALUE) throw new IllegalArgumentException("message count out of range: " + messages);
         if (messageBytes < SequencedMessage.MIN_BYTES) {
             throw new IllegalArgumentException("messages have at least " + SequencedMessage.MIN_BYTES + " bytes, got " + messageBytes);
         }
-        this.messageBytes = messageBytes;
-    }
-
-    /**
-     * Records that {@code connection} sent the whole messages with sequence numbers
-     * {@code 0 .. messages-1} (and nothing else), so the log must hold each exactly once, in order.
-     * Each connection id may be given once.
-     */
-    public void expect(long connection, long messages) {
-        if (messages < 0 || messages > Integer.MAX_VALUE) throw new IllegalArgumentException("message count out of range: " + messages);
         if (size == connections.length) {
             connections = Arrays.copyOf(connections, size * 2);
             counts = Arrays.copyOf(counts, size * 2);
+            sizes = Arrays.copyOf(sizes, size * 2);
         }
         connections[size] = connection;
         counts[size] = (int) messages;
+        sizes[size] = messageBytes;
+        longestMessage = Math.max(longestMessage, messageBytes);
         size++;
         expected += messages;
     }
@@ -70,7 +69,7 @@ public final class SequencedLogVerifier {
         Check check = new Check();
         try (InputStream in = Files.newInputStream(log)) {
             byte[] chunk = new byte[READ_CHUNK];
-            byte[] carry = new byte[messageBytes + 1];  // a record split over two chunks
+            byte[] carry = new byte[longestMessage + 1];  // a record split over two chunks
             int carryLength = 0;
             long carryTotal = 0;                        // true length of the carried record (may exceed carry)
             int n;
@@ -130,7 +129,7 @@ public final class SequencedLogVerifier {
             int found = connection < 0 ? -1 : Arrays.binarySearch(sortedIds, connection);
             int slot = found < 0 ? -1 : slotOfSorted[found];
             if (slot < 0 || sequence >= counts[slot] || trueLength != len
-                    || !SequencedMessage.matches(b, off, len, messageBytes, connection, sequence)) {
+                    || !SequencedMessage.matches(b, off, len, sizes[slot], connection, sequence)) {
                 unexpected(b, off, len);
                 return;
             }
@@ -167,13 +166,13 @@ public final class SequencedLogVerifier {
 
         LogVerifier.Report report() {
             long missing = 0;
-            byte[] message = new byte[messageBytes];
             for (int slot = 0; slot < size; slot++) {
                 RecordOrder o = order[slot] == null ? new RecordOrder() : order[slot];
                 for (int i = o.nextMissing(0); i < counts[slot]; i = o.nextMissing(i + 1)) {
                     missing++;
                     if (problems.size() < LogVerifier.MAX_DESCRIBED) {
-                        SequencedMessage.fill(message, messageBytes, connections[slot], i);
+                        byte[] message = new byte[sizes[slot]];
+                        SequencedMessage.fill(message, sizes[slot], connections[slot], i);
                         LogVerifier.describe(problems, LogVerifier.missing(connections[slot], i, message));
                     }
                 }
