@@ -43,7 +43,7 @@ final class IntervalSampler implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Histogram[] measured = new Histogram[Metric.values().length];
     private final Histogram[] warmup = new Histogram[Metric.values().length];
-    private final Histogram interval = new Histogram(ThreadRecorders.SIGNIFICANT_DIGITS);
+    private final Histogram interval = ThreadRecorders.newHistogram();
     private HistogramLogWriter writer;
     private IOException writeFailure;
     private long intervalStartNs;
@@ -56,8 +56,8 @@ final class IntervalSampler implements Runnable {
         this.startEpochMs = startEpochMs;
         this.intervalStartNs = startNs;
         for (Metric m : Metric.values()) {
-            measured[m.ordinal()] = new Histogram(ThreadRecorders.SIGNIFICANT_DIGITS);
-            warmup[m.ordinal()] = new Histogram(ThreadRecorders.SIGNIFICANT_DIGITS);
+            measured[m.ordinal()] = ThreadRecorders.newHistogram();
+            warmup[m.ordinal()] = ThreadRecorders.newHistogram();
         }
     }
 
