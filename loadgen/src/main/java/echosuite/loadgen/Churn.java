@@ -23,18 +23,8 @@ final class Churn implements Workload {
     }
 
     static Factory factory(int loops, int messagesPerSession) {
-        return new Factory() {
-            @Override
-            public int initialConnections() {
-                return 0;
-            }
-
-            @Override
-            public Workload create(IoThread thread, int threads) {
-                int share = loops / threads + (thread.index < loops % threads ? 1 : 0);
-                return new Churn(thread, share, messagesPerSession);
-            }
-        };
+        return Factory.of(0, (thread, threads) ->
+                new Churn(thread, loops / threads + (thread.index < loops % threads ? 1 : 0), messagesPerSession));
     }
 
     @Override

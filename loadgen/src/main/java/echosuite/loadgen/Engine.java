@@ -167,6 +167,7 @@ final class Engine {
         Map<String, Long> reasons = new LinkedHashMap<>();
         Map<String, Long> counts = new LinkedHashMap<>();
         RunResult r = new RunResult(config);
+        r.threads = threads.length;
         Start s = firstStart;
         long windowEnd = Long.MIN_VALUE;
         for (int i = 0; i < threads.length; i++) {

@@ -22,17 +22,7 @@ final class Hold implements Workload {
     }
 
     static Factory factory(int held) {
-        return new Factory() {
-            @Override
-            public int initialConnections() {
-                return held + 1;   // and the probe
-            }
-
-            @Override
-            public Workload create(IoThread thread, int threads) {
-                return new Hold(thread);
-            }
-        };
+        return Factory.of(held + 1, (thread, threads) -> new Hold(thread));   // and the probe
     }
 
     @Override

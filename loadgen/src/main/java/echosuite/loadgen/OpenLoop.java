@@ -38,17 +38,7 @@ final class OpenLoop implements Workload {
 
     /** @param rate messages per second, all connections together */
     static Factory factory(int connections, double rate, int pipeline) {
-        return new Factory() {
-            @Override
-            public int initialConnections() {
-                return connections;
-            }
-
-            @Override
-            public Workload create(IoThread thread, int threads) {
-                return new OpenLoop(thread, rate, pipeline);
-            }
-        };
+        return Factory.of(connections, (thread, threads) -> new OpenLoop(thread, rate, pipeline));
     }
 
     @Override

@@ -36,7 +36,7 @@ final class RunReport {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "loadgen %s -> %s%n", c.scenario(), target));
         s.append(String.format(Locale.ROOT, "  setup      %,d connections (%,d open at start), %s messages, %d I/O thread%s, %.2f s measured after %s warm-up%s%n",
-                c.connections(), r.connectionsAtStart, Units.bytes(c.messageBytes()), c.threads(), c.threads() == 1 ? "" : "s",
+                c.connections(), r.connectionsAtStart, Units.bytes(c.messageBytes()), r.threads, r.threads == 1 ? "" : "s",
                 r.windowSeconds, Units.duration(c.warmupNs()), r.stoppedEarly ? " (stopped early)" : ""));
         s.append(String.format(Locale.ROOT, "  messages   %,d echoed in %.2f s = %,.0f msgs/s, %.2f MiB/s each way%n",
                 r.messages, r.windowSeconds, r.messagesPerSecond(), mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));
@@ -89,7 +89,7 @@ final class RunReport {
         j.put("connectionsOpenAtStart", r.connectionsAtStart);
         j.put("connectionsOpened", r.connectionsOpened);
         j.put("messageBytes", c.messageBytes());
-        j.put("threads", c.threads());
+        j.put("threads", r.threads);
         j.put("durationSeconds", round(r.windowSeconds, 6));
         j.put("warmupSeconds", c.warmupNs() / 1e9);
         j.put("messages", r.messages);

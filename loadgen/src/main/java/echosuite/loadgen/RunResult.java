@@ -23,6 +23,8 @@ final class RunResult {
     long bytesSent, bytesReceived, bytesSentInWindow, bytesReceivedInWindow;
     /** Length of the measured window actually run (shorter if the work ended early), seconds. */
     double windowSeconds;
+    /** I/O threads used (at most the configured number, and no more than there are connections). */
+    int threads;
     /** Connections open when the run started (after the connect phase). */
     long connectionsAtStart;
     EnumMap<ErrorKind, Long> errors;

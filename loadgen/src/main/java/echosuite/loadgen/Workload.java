@@ -45,5 +45,20 @@ interface Workload {
 
         /** The workload of I/O thread {@code thread}, one of {@code threads}. */
         Workload create(IoThread thread, int threads);
+
+        /** A factory from the number of initial connections and a function (thread, threads) to a workload. */
+        static Factory of(int initialConnections, java.util.function.BiFunction<IoThread, Integer, Workload> create) {
+            return new Factory() {
+                @Override
+                public int initialConnections() {
+                    return initialConnections;
+                }
+
+                @Override
+                public Workload create(IoThread thread, int threads) {
+                    return create.apply(thread, threads);
+                }
+            };
+        }
     }
 }
