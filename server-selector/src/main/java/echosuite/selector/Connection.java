@@ -159,11 +159,12 @@ final class Connection implements Handler {
         if (closed) return;
         closed = true;
         pending = null;
+        // Counted out before the close, so a client that sees the close may at once count on the slot.
+        reactor.connectionClosed();
         try {
             channel.close();                  // also cancels the key: the selector forgets this socket
         } catch (IOException ignored) {
             // the socket is gone either way
         }
-        reactor.connectionClosed();
     }
 }

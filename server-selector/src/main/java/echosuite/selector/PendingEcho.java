@@ -2,7 +2,7 @@ package echosuite.selector;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 
 /**
@@ -46,7 +46,7 @@ final class PendingEcho {
     }
 
     /** Writes as much as the socket takes now; returns the number of bytes written. */
-    int writeTo(SocketChannel channel) throws IOException {
+    int writeTo(WritableByteChannel channel) throws IOException {
         int written = channel.write(ByteBuffer.wrap(bytes, start, end - start));
         start += written;
         if (start == end) start = end = 0;

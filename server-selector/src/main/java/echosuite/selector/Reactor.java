@@ -85,6 +85,8 @@ final class Reactor {
     private boolean logRefused;
     /** Set before retrying a refused batch, so the logger knows to wake this reactor. */
     private volatile boolean awaitingLogSpace;
+    /** Times the log refused this reactor's batch (read by tests once the thread has ended). */
+    private long logRefusals;
     private int connections;
     private boolean stopping;
     private long stopDeadlineNanos;
@@ -165,6 +167,10 @@ final class Reactor {
     /** Called by the logger thread after it freed room; wakes this reactor only if it waits for room. */
     void logSpaceFreed() {
         if (awaitingLogSpace) selector.wakeup();
+    }
+
+    long logRefusals() {
+        return logRefusals;
     }
 
     /** True while the log refuses records: a readable connection must {@link #park} instead of reading. */
@@ -272,6 +278,7 @@ final class Reactor {
             if (logRefused) resumeParked();
             return;
         }
+        if (!logRefused) logRefusals++;
         logRefused = true;
         awaitingLogSpace = true;
         if (context.log().tryAppend(records)) resumeParked();

@@ -75,6 +75,13 @@ final class ReactorServer implements EchoServer {
         return (InetSocketAddress) listener.getLocalAddress();
     }
 
+    /** Times a reactor found the log full and paused reading; for tests, after {@link #shutdown}. */
+    long logRefusals() {
+        long n = 0;
+        for (Reactor r : reactors) n += r.logRefusals();
+        return n;
+    }
+
     /**
      * Stops the acceptor first (so no connection arrives at a reactor that is already stopping),
      * then every reactor: each treats its connections as at EOF, flushes the echo it owes until
