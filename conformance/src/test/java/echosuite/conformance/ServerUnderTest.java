@@ -15,7 +15,9 @@ import java.util.stream.Stream;
  */
 public enum ServerUnderTest {
     THREADED("threaded"),
-    VIRTUALTHREADS("virtualthreads");
+    VIRTUALTHREADS("virtualthreads"),
+    SELECTOR("selector"),
+    SELECTOR_2_REACTORS("selector", "--reactors", "2");
 
     /** The name used by {@code ./suite server NAME}; the jar is {@code server-NAME/target/server-NAME.jar}. */
     public final String name;
