@@ -59,15 +59,18 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> stdout;
     private final List<String> stderr;
     private final CompletableFuture<Integer> port;
+    private final List<Consumer<String>> stderrListeners;
 
     private ServerProcess(ServerUnderTest server, OwnStreams process, DefaultExecuteResultHandler result,
-                          List<String> stdout, List<String> stderr, CompletableFuture<Integer> port) {
+                          List<String> stdout, List<String> stderr, CompletableFuture<Integer> port,
+                          List<Consumer<String>> stderrListeners) {
         this.server = server;
         this.process = process;
         this.result = result;
         this.stdout = stdout;
         this.stderr = stderr;
         this.port = port;
+        this.stderrListeners = stderrListeners;
     }
 
     /** Starts {@code server} on {@code --port 0 --log LOG} plus {@code args} and waits until it listens. */
@@ -143,10 +146,11 @@ public final class ServerProcess implements AutoCloseable {
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         List<String> err = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Integer> port = new CompletableFuture<>();
+        List<Consumer<String>> errListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
         CapturingExecutor executor = new CapturingExecutor(real -> new OwnStreams(real, out, line -> {
             Matcher m = LISTENING.matcher(line);
             if (m.matches()) port.complete(Integer.parseInt(m.group(2)));
-        }, err));
+        }, err, line -> errListeners.forEach(l -> l.accept(line))));
         executor.setStreamHandler(new PumpStreamHandler(OutputStream.nullOutputStream()));
         executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(WATCHDOG).get());
         executor.setProcessDestroyer(new ShutdownHookProcessDestroyer());
@@ -164,7 +168,7 @@ public final class ServerProcess implements AutoCloseable {
             }
         };
         executor.execute(cmd, result);
-        return new ServerProcess(server, executor.started.join(), result, out, err, port);
+        return new ServerProcess(server, executor.started.join(), result, out, err, port, errListeners);
     }
 
     private void awaitListening() throws Exception {
@@ -199,6 +203,27 @@ public final class ServerProcess implements AutoCloseable {
     public List<String> stderr() {
         synchronized (stderr) {
             return List.copyOf(stderr);
+        }
+    }
+
+    /**
+     * Waits until the server prints a line containing {@code text} on stderr (or has printed one
+     * already) and returns it; fails after {@code limit}.
+     */
+    public String awaitStderrLine(String text, Duration limit) throws Exception {
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        Consumer<String> listener = line -> {
+            if (line.contains(text)) seen.complete(line);
+        };
+        stderrListeners.add(listener);                       // first listen, then look back: no line slips between
+        try {
+            stderr().stream().filter(l -> l.contains(text)).findFirst().ifPresent(seen::complete);
+            return seen.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(server + " printed no line containing '" + text + "' on stderr within "
+                    + limit + "; stderr " + stderr(), e);
+        } finally {
+            stderrListeners.remove(listener);
         }
     }
 
@@ -266,12 +291,13 @@ public final class ServerProcess implements AutoCloseable {
         private final Process real;
         private final List<Thread> readers = new ArrayList<>();
 
-        OwnStreams(Process real, List<String> out, Consumer<String> outListener, List<String> err) {
+        OwnStreams(Process real, List<String> out, Consumer<String> outListener, List<String> err,
+                   Consumer<String> errListener) {
             this.real = real;
             readers.add(Thread.ofPlatform().daemon(true).name("server-stdout")
                     .start(() -> pump(real.getInputStream(), out, outListener)));
             readers.add(Thread.ofPlatform().daemon(true).name("server-stderr")
-                    .start(() -> pump(real.getErrorStream(), err, l -> { })));
+                    .start(() -> pump(real.getErrorStream(), err, errListener)));
         }
 
         void awaitOutput(Duration limit) throws InterruptedException {

@@ -1,0 +1,106 @@
+package echosuite.conformance;
+
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static echosuite.conformance.EchoConformanceTest.assertVerified;
+import static echosuite.conformance.EchoConformanceTest.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * Protocol, "Limits and refusals": out of file descriptors ({@code accept} fails with "Too many
+ * open files"), a server reports it once per burst, keeps serving the connections it has, does
+ * not spin a CPU while the listener stays readable, and accepts again once descriptors are free.
+ *
+ * <p>The server runs under {@code ulimit -n} {@value #OPEN_FILE_LIMIT}; the test opens more
+ * clients than that, so the kernel completes their handshakes and the rest wait in the listen
+ * backlog, in order. How many the server holds is read from {@code /proc/PID/fd} (its sockets
+ * beyond those it had at start): the first that many clients, since the backlog is first in,
+ * first out.
+ */
+class FileDescriptorExhaustionConformanceTest {
+
+    static final int OPEN_FILE_LIMIT = 64;
+    /** More clients than a server can hold under the limit (a JVM has a dozen files open at start). */
+    static final int CLIENTS = OPEN_FILE_LIMIT + 16;
+    /** CPU is measured over this window while the server is out of descriptors. */
+    static final Duration CPU_WINDOW = Duration.ofSeconds(2);
+    /** Generous: a server that retried accept in a tight loop would use a whole core (1.0). */
+    static final double MAX_CPU_SHARE = 0.30;
+    /** Clients that leave to free descriptors; as many waiting clients must then be served. */
+    static final int LEAVING = 10;
+
+    @TempDir
+    Path dir;
+
+    @ForEachServer
+    void outOfFileDescriptorsTheServerKeepsServingDoesNotSpinAndAcceptsAgainLater(ServerUnderTest server)
+            throws Exception {
+        assumeFalse(server == ServerUnderTest.VIRTUALTHREADS, "known defect, reported to the lead: the JDK creates"
+                + " the virtual-thread I/O poller (an epoll fd) lazily at the first blocking socket read; at EMFILE its"
+                + " class initialisation fails for good and every client read then throws NoClassDefFoundError");
+        Path log = dir.resolve("log.txt");
+        List<EchoClient> clients = new ArrayList<>();
+        List<List<byte[]>> expected = new ArrayList<>();
+        ServerProcess.Exit exit;
+        try (ServerProcess p = ServerProcess.startWithOpenFileLimit(server, log, OPEN_FILE_LIMIT)) {
+            int socketsAtStart = ProcessTree.openSockets(p.pid());
+            try {
+                for (int i = 0; i < CLIENTS; i++) {
+                    clients.add(new EchoClient(p.port()));
+                    expected.add(new ArrayList<>());
+                }
+                p.awaitStderrLine("Too many open files", Duration.ofSeconds(30));
+                int held = ProcessTree.openSockets(p.pid()) - socketsAtStart;
+                assertTrue(held > LEAVING && held < CLIENTS - LEAVING, "the server holds " + held + " of "
+                        + CLIENTS + " clients under ulimit -n " + OPEN_FILE_LIMIT + "; the test needs more than "
+                        + LEAVING + " held and " + LEAVING + " waiting");
+
+                for (int i = 0; i < held; i++) {                        // the clients it has are served
+                    roundTrip(clients.get(i), "held " + i + "\n", expected.get(i));
+                }
+
+                double cpuBefore = ProcessTree.cpuSeconds(p.pid());
+                long t0 = System.nanoTime();
+                Thread.sleep(CPU_WINDOW.toMillis());                    // a measurement window, not synchronisation
+                double share = (ProcessTree.cpuSeconds(p.pid()) - cpuBefore) / ((System.nanoTime() - t0) / 1e9);
+                assertTrue(share < MAX_CPU_SHARE, String.format("while out of descriptors with clients waiting, the"
+                        + " server used %.0f%% of a CPU (bound %.0f%%): does it retry accept in a tight loop?",
+                        share * 100, MAX_CPU_SHARE * 100));
+
+                for (int i = 0; i < LEAVING; i++) {                     // some leave; the server closes them
+                    EchoClient leaving = clients.get(i);
+                    leaving.shutdownOutput();
+                    assertEquals(-1, leaving.read(), "the server ends a client that half-closed");
+                    leaving.close();
+                }
+                for (int i = held; i < held + LEAVING; i++) {          // as many waiting ones are now served
+                    roundTrip(clients.get(i), "accepted later " + i + "\n", expected.get(i));
+                }
+            } finally {
+                for (EchoClient c : clients) c.close();
+            }
+            exit = p.terminate(Duration.ofSeconds(5));
+        }
+        assertEquals(0, exit.status(), "exit status; stderr " + exit.stderr());
+        long reports = exit.stderr().stream().filter(l -> l.contains("Too many open files")).count();
+        long errors = exit.summary().get("errors");
+        assertTrue(reports >= 1 && reports < errors, "each failed accept is counted (errors=" + errors
+                + ") but reported once per burst (" + reports + " lines on stderr)");
+        assertVerified(log, expected);
+    }
+
+    private static void roundTrip(EchoClient c, String message, List<byte[]> sent) throws IOException {
+        byte[] m = bytes(message);
+        assertArrayEquals(m, c.roundTrip(m));
+        sent.add(m);
+    }
+}
