@@ -3,14 +3,19 @@
 # after N idle connections (each sends one 64-byte message and reads its echo, then stays idle),
 # divided by N. Fresh server per measurement, pinned to CPU 0; the holder runs on CPU 1.
 #
-#   bench/idle-memory.sh [-n 5000] SERVER...
+#   bench/idle-memory.sh [-n 5000] [-w] SERVER...
+#
+# -w (warm): before the baseline, open N connections (one echo each) and close them again, so
+# that one-time costs (the JIT compiling the accept path, malloc arenas it leaves behind) are in
+# the baseline and the figure is the marginal cost of a connection on a server that has already
+# served that many. Without -w the figure includes those one-time costs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-N=5000
-while getopts "n:" o; do case $o in n) N=$OPTARG;; *) exit 2;; esac; done
+N=5000; WARM=
+while getopts "n:w" o; do case $o in n) N=$OPTARG;; w) WARM=1;; *) exit 2;; esac; done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: bench/idle-memory.sh [-n CONNS] SERVER..." >&2; exit 2; }
-ulimit -n $((N * 2 + 1000))          # client fds here, and the server inherits the limit
+[ $# -ge 1 ] || { echo "usage: bench/idle-memory.sh [-n CONNS] [-w] SERVER..." >&2; exit 2; }
+ulimit -n $((N + 1000))              # per process: the holder's N sockets, and the server (which inherits it) its N
 export ANCHOR_DIR; ANCHOR_DIR=$("$ROOT/bench/anchors.sh" $(printf '%s\n' "$@" | grep -qx netty && echo --netty))
 source "$ROOT/bench/servers.sh"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
@@ -25,6 +30,10 @@ for server in "$@"; do
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(b"x" * 63 + b"\n"); s.recv(64); s.close()
 PY
+  if [ -n "$WARM" ]; then   # N connections served and closed: the holder ends at stdin EOF
+    taskset -c 1 python3 "$ROOT/bench/idle_holder.py" "$SERVER_PORT" "$N" </dev/null >"$TMP/warm.out"
+    grep -q "^held $N" "$TMP/warm.out" || { echo "warm-up failed: $(cat "$TMP/warm.out")" >&2; exit 1; }
+  fi
   read -r base_rss base_pss < <(tree_mem_kib "$SERVER_PID")
   fifo=$TMP/holder.fifo; mkfifo "$fifo"
   # The holder opens N connections, does one echo on each, prints "held" and waits for stdin EOF.
