@@ -10,9 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,104 +18,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What is particular to the reactor, tested in-process: echo and half-close through the shared
- * read buffer and lazily created pending echo, backpressure on a slow reader while fast readers
- * keep going, the logger's backpressure (park and resume, no lost wakeup, nothing dropped),
- * several reactors, {@code --max-connections} and the graceful shutdown. Every test is bounded
- * by {@link Timeout} and by the clients' read timeout.
+ * What is particular to the reactor, tested in-process where the server's insides can be set and
+ * observed: the logger's backpressure (park and resume, no lost wakeup, nothing dropped, with one
+ * and with several reactors) and the graceful shutdown of connections that still owe echo. What
+ * every server must do (echo, half-close, slow readers, limits, EMFILE) is tested against the real
+ * process by the conformance kit, which runs this server with {@code --reactors 1} and {@code 2}.
+ * Every test is bounded by {@link Timeout} and by the clients' read timeout.
  */
 @Timeout(120)
 class ReactorServerTest {
 
     @TempDir
     Path dir;
-
-    @ParameterizedTest(name = "reactors={0}")
-    @ValueSource(ints = {1, 2})
-    void echoesEveryByteAndLogsThePartialRecordAtHalfClose(int reactors) throws Exception {
-        byte[] sent = "one\ntwo\n\0binary\r\u00ff and no newline at the end".getBytes(StandardCharsets.ISO_8859_1);
-        try (InProcessServer server = new InProcessServer(dir, reactors).start();
-             Socket client = server.connect()) {
-            client.getOutputStream().write(sent);
-            client.shutdownOutput();
-            assertArrayEquals(sent, readToEof(client.getInputStream()), "the echo, then the server's close");
-            server.stop(Duration.ofSeconds(3));
-            assertLogged(server, List.of(sent));
-            assertEquals(sent.length, server.counters.bytesEchoed.sum());
-        }
-    }
-
-    @Test
-    void halfCloseWithManyMegabytesOwedDeliversAllOfItThenCloses() throws Exception {
-        byte[] sent = pattern(8 << 20, 1);
-        try (InProcessServer server = new InProcessServer(dir, 1).start();
-             Socket client = server.connect();
-             ExecutorService pool = Executors.newSingleThreadExecutor()) {
-            Future<?> sending = pool.submit(() -> {
-                client.getOutputStream().write(sent);     // blocks while the server holds back (we read below)
-                client.shutdownOutput();
-                return null;
-            });
-            assertArrayEquals(sent, readToEof(client.getInputStream()));
-            sending.get();
-            server.stop(Duration.ofSeconds(3));
-            assertLogged(server, List.of(sent));
-        }
-    }
-
-    /**
-     * The slow reader sends far more than every buffer on the way can hold (its own, the kernel's
-     * on both sides, and the server's bound on pending echo) and reads nothing; the server must
-     * stop reading it, and the fast clients must still complete every round trip meanwhile.
-     */
-    @Test
-    void aSlowReaderIsHeldBackWhileFastReadersKeepTheirPace() throws Exception {
-        int total = 48 << 20;     // > client send buffer + server receive buffer (tcp_rmem max 32 MiB) + pending bound + server send buffer
-        byte[] slowData = pattern(total, 7);
-        try (InProcessServer server = new InProcessServer(dir, 1).start();
-             Socket slow = server.connect();
-             ExecutorService pool = Executors.newCachedThreadPool()) {
-            slow.setReceiveBufferSize(64 << 10);
-            AtomicLong slowSent = new AtomicLong();
-            Future<?> slowSender = pool.submit(() -> {
-                OutputStream out = slow.getOutputStream();
-                for (int off = 0; off < total; off += 64 << 10) {
-                    out.write(slowData, off, Math.min(64 << 10, total - off));
-                    slowSent.addAndGet(Math.min(64 << 10, total - off));
-                }
-                slow.shutdownOutput();
-                return null;
-            });
-
-            List<Future<byte[]>> fast = new ArrayList<>();
-            for (int c = 0; c < 3; c++) {
-                int id = c;
-                fast.add(pool.submit(() -> pingPong(server, "fast " + id, 2000)));
-            }
-            List<byte[]> sentPerConnection = new ArrayList<>();
-            for (Future<byte[]> f : fast) sentPerConnection.add(f.get());   // every round trip completed
-
-            assertTrue(slowSent.get() < total, "while the fast clients ran, the slow client could not send"
-                    + " everything (the server stopped reading it); it sent " + slowSent.get() + " of " + total + " bytes");
-
-            assertArrayEquals(slowData, readToEof(slow.getInputStream()), "the slow client still gets its whole echo, in order");
-            slowSender.get();
-            server.stop(Duration.ofSeconds(3));
-            sentPerConnection.add(slowData);
-            assertLogged(server, sentPerConnection);
-        }
-    }
 
     /**
      * A log that takes one batch at a time (a 1-byte backlog bound) refuses the reactor's records
@@ -127,62 +48,13 @@ class ReactorServerTest {
     @ParameterizedTest(name = "reactors={0}")
     @ValueSource(ints = {1, 3})
     void aLoggerThatFallsBehindPausesReadingAndLosesNothing(int reactors) throws Exception {
-        try (InProcessServer server = new InProcessServer(dir, reactors);
-             ExecutorService pool = Executors.newCachedThreadPool()) {
+        try (InProcessServer server = new InProcessServer(dir, reactors)) {
             server.options.maxLogBacklog = 1;
             server.start();
-            List<Future<byte[]>> clients = new ArrayList<>();
-            for (int c = 0; c < 8; c++) {
-                int id = c;
-                clients.add(pool.submit(() -> pipelined(server, "client " + id, 3000)));
-            }
-            List<byte[]> sent = new ArrayList<>();
-            for (Future<byte[]> f : clients) sent.add(f.get());
+            List<byte[]> sent = concurrently(8, id -> pipelined(server, "client " + id, 3000));
             server.stop(Duration.ofSeconds(3));
             assertLogged(server, sent);
             assertTrue(server.logRefusals() > 0, "the log refused records at least once (else this test tested nothing)");
-        }
-    }
-
-    @Test
-    void severalReactorsServeManyClientsAtOnce() throws Exception {
-        try (InProcessServer server = new InProcessServer(dir, 3).start();
-             ExecutorService pool = Executors.newCachedThreadPool()) {
-            List<Future<byte[]>> clients = new ArrayList<>();
-            for (int c = 0; c < 24; c++) {
-                int id = c;
-                clients.add(pool.submit(() -> pingPong(server, "client " + id, 300)));
-            }
-            List<byte[]> sent = new ArrayList<>();
-            for (Future<byte[]> f : clients) sent.add(f.get());
-            server.stop(Duration.ofSeconds(3));
-            assertLogged(server, sent);
-            assertEquals(24, server.counters.connectionsAccepted.sum());
-        }
-    }
-
-    @ParameterizedTest(name = "reactors={0}")
-    @ValueSource(ints = {1, 2})
-    void overMaxConnectionsTheNewcomerIsClosedAndCountedTheOthersAreServed(int reactors) throws Exception {
-        try (InProcessServer server = new InProcessServer(dir, reactors)) {
-            server.options.maxConnections = 2;
-            server.start();
-            try (Socket a = server.connect(); Socket b = server.connect()) {
-                roundTrip(a, "a\n");
-                roundTrip(b, "b\n");
-                try (Socket refused = server.connect()) {
-                    assertClosedByServer(refused);
-                }
-                assertEquals(1, server.counters.connectionsRefused.sum());
-                roundTrip(a, "a again\n");
-
-                a.shutdownOutput();                          // a leaves; once the server closed it, a slot is free
-                assertEquals(0, readToEof(a.getInputStream()).length);
-                try (Socket c = server.connect()) {
-                    roundTrip(c, "c\n");
-                }
-            }
-            assertEquals(3, server.counters.connectionsAccepted.sum());
         }
     }
 
@@ -204,11 +76,15 @@ class ReactorServerTest {
                 stuck.getOutputStream().write(stuckData);
                 return null;
             });
+            // Its first echo byte shows the server is reading it; it reads 64 KiB at a time and the
+            // client takes 16 KiB, so echo is owed from then on.
+            int first = stuck.getInputStream().read();
+            assertEquals('s', first);
 
             server.stop(Duration.ofMillis(500));
 
             assertEquals(0, readToEof(partial.getInputStream()).length, "the server closed the idle connection");
-            long echoedToStuck = drainUntilClosed(stuck.getInputStream());
+            long echoedToStuck = 1 + drainUntilClosed(stuck.getInputStream());
             try {
                 stuckSender.get();
             } catch (java.util.concurrent.ExecutionException closed) {
@@ -220,26 +96,32 @@ class ReactorServerTest {
                     .mapToLong(String::length).sum();
             assertEquals(records.size() - 1, records.stream().filter(r -> !r.isEmpty() && r.chars().allMatch(ch -> ch == 's')).count(),
                     "every other record is the stuck client's");
-            assertTrue(loggedStuckBytes >= echoedToStuck,
-                    "all " + echoedToStuck + " bytes echoed to the stuck client are logged (logged: " + loggedStuckBytes + ")");
+            assertTrue(loggedStuckBytes > echoedToStuck, "the server logged " + loggedStuckBytes + " bytes of the stuck"
+                    + " client, more than the " + echoedToStuck + " it could echo before the deadline closed it: everything"
+                    + " echoed is logged, and echo was still owed at the deadline (the case this test is about)");
         }
     }
 
     // ---- helpers -------------------------------------------------------------------------
 
-    /** {@code rounds} messages, each sent after the previous echo arrived; returns all bytes sent. */
-    private static byte[] pingPong(InProcessServer server, String name, int rounds) throws IOException {
-        ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        try (Socket s = server.connect()) {
-            for (int i = 0; i < rounds; i++) {
-                String msg = name + " message " + i + "\n";
-                roundTrip(s, msg);
-                sent.writeBytes(msg.getBytes(StandardCharsets.UTF_8));
+    /** One client's whole conversation; returns every byte it sent. */
+    @FunctionalInterface
+    private interface Client {
+        byte[] run(int id) throws Exception;
+    }
+
+    /** Runs {@code count} clients at once and waits for all; returns what each sent, by id. */
+    private static List<byte[]> concurrently(int count, Client client) throws Exception {
+        try (ExecutorService pool = Executors.newCachedThreadPool()) {
+            List<Future<byte[]>> running = new ArrayList<>();
+            for (int id = 0; id < count; id++) {
+                int clientId = id;
+                running.add(pool.submit(() -> client.run(clientId)));
             }
-            s.shutdownOutput();
-            assertEquals(0, readToEof(s.getInputStream()).length);
+            List<byte[]> sent = new ArrayList<>();
+            for (Future<byte[]> f : running) sent.add(f.get());
+            return sent;
         }
-        return sent.toByteArray();
     }
 
     /** Sends {@code lines} lines without waiting (a writer thread) while reading the echo; checks it; returns what was sent. */
@@ -283,21 +165,6 @@ class ReactorServerTest {
             // a close with unread input arrives as a reset: also the server's close
         }
         return n;
-    }
-
-    private static void assertClosedByServer(Socket s) throws IOException {
-        try {
-            s.getOutputStream().write("hello?\n".getBytes(StandardCharsets.UTF_8));
-            assertEquals(-1, s.getInputStream().read(), "a refused connection is closed without an echo");
-        } catch (SocketException reset) {
-            // closed by the server before or while we wrote: refused all the same
-        }
-    }
-
-    private static byte[] pattern(int size, int seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
     }
 
     private static void assertLogged(InProcessServer server, List<byte[]> sentPerConnection) throws IOException {
