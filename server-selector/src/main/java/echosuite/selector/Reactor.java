@@ -226,7 +226,11 @@ final class Reactor {
             context.counters().errors.increment();
             context.reporter().report(name + " stopped on an unexpected error: " + e);
         } finally {
-            abortAll();
+            try {
+                abortAll();
+            } catch (RuntimeException e) {   // a broken selector: the records below matter more
+                context.reporter().report(name + " could not close every connection: " + e);
+            }
             appendRemainingRecords();
             try {
                 selector.close();
