@@ -13,7 +13,6 @@ import static echosuite.conformance.EchoConformanceTest.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Protocol, "Limits and refusals": out of file descriptors ({@code accept} fails with "Too many
@@ -44,9 +43,6 @@ class FileDescriptorExhaustionConformanceTest {
     @ForEachServer
     void outOfFileDescriptorsTheServerKeepsServingDoesNotSpinAndAcceptsAgainLater(ServerUnderTest server)
             throws Exception {
-        assumeFalse(server == ServerUnderTest.VIRTUALTHREADS, "known defect, reported to the lead: the JDK creates"
-                + " the virtual-thread I/O poller (an epoll fd) lazily at the first blocking socket read; at EMFILE its"
-                + " class initialisation fails for good and every client read then throws NoClassDefFoundError");
         Path log = dir.resolve("log.txt");
         List<EchoClient> clients = new ArrayList<>();
         List<List<byte[]>> expected = new ArrayList<>();

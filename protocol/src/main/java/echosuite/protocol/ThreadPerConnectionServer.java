@@ -2,9 +2,12 @@ package echosuite.protocol;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -48,8 +51,40 @@ public final class ThreadPerConnectionServer implements EchoServer {
         // A restart right after a crash must bind although old connections linger in TIME_WAIT.
         listener.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(new InetSocketAddress(context.options().bind, context.options().port), 4096);
+        prepareClientThreads();
         acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
         return (InetSocketAddress) listener.getLocalAddress();
+    }
+
+    /**
+     * For virtual threads: makes the JDK create its I/O poller now. It is created lazily, at the
+     * first blocking read that has to park, and if that moment falls while the process is out of
+     * file descriptors the poller's creation fails for good (every later read throws
+     * {@code NoClassDefFoundError}): the server would serve nobody after one EMFILE burst. So one
+     * client thread parks in a read on a pipe (the same poller serves pipes and sockets) before the
+     * first client is accepted. Platform threads block in the kernel and need nothing.
+     */
+    private void prepareClientThreads() throws IOException {
+        Pipe pipe = Pipe.open();
+        try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+            Thread reader = clientThreads.unstarted(() -> {
+                try {
+                    source.read(ByteBuffer.allocate(1));            // parks: nothing is written
+                } catch (IOException closed) {
+                    // the pipe closed under the read: the poller exists, that was the point
+                }
+            });
+            if (!reader.isVirtual()) return;
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (reader.getState() != Thread.State.WAITING && reader.isAlive() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();                                // until parked on the poller
+            }
+            sink.close();                                           // EOF: the read returns
+            reader.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void acceptLoop() {
