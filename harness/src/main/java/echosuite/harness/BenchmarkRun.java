@@ -1,0 +1,236 @@
+package echosuite.harness;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * One {@code ./suite run}: every scenario repetition on every server, each on a fresh server
+ * process with its own log file (so that each log can be verified against exactly one load, and
+ * one scenario's memory does not leak into the next one's peak). Per repetition:
+ * <ol>
+ *   <li>start the server (pinned to CPU 0), wait for {@code listening on};</li>
+ *   <li>start sampling its process tree every 250 ms ({@link ResourceMonitor});</li>
+ *   <li>run the load generator (pinned to CPU 1) until its load is over;</li>
+ *   <li>SIGTERM the server, read its {@code summary} line;</li>
+ *   <li>let the load generator verify the server's log ({@code --verify-log});</li>
+ *   <li>write a {@link Measurement} and the series to the run folder.</li>
+ * </ol>
+ * Whatever goes wrong with one server (missing jar, no start, crash, failed verification) is
+ * written down and the run goes on with the next.
+ */
+final class BenchmarkRun {
+
+    /** What to run and where; see {@link RunCommand} for the options behind these. */
+    record Settings(Path projectRoot, Profile profile, List<String> servers, List<Scenario> scenarios,
+                    Path runDir, String baseline, boolean pin, List<String> loadgenCommand, Path java,
+                    List<String> jvmOptions) { }
+
+    private static final Duration START_LIMIT = Duration.ofSeconds(60);
+    /** Beyond its planned load, how long a load generator may take before the harness gives up on it. */
+    private static final Duration LOAD_GRACE = Duration.ofSeconds(120);
+    private static final Duration VERIFY_LIMIT = Duration.ofSeconds(300);
+    /** A server log that failed verification is kept for inspection if it is at most this big. */
+    private static final long KEEP_FAILED_LOG_BYTES = 64L << 20;
+
+    private final Settings settings;
+    private final RunFolder folder;
+    private final ProgressDisplay progress;
+    private final ProcSampler sampler = new ProcSampler();
+    private final List<String> serverPin;
+    private final List<String> loadPin;
+    private final String pinning;
+
+    BenchmarkRun(Settings settings, PrintStream console) {
+        this.settings = settings;
+        this.folder = new RunFolder(settings.runDir());
+        this.progress = new ProgressDisplay(console);
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean canPin = settings.pin() && cores >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+        serverPin = canPin ? List.of("/usr/bin/taskset", "-c", "0") : List.of();
+        loadPin = canPin ? List.of("/usr/bin/taskset", "-c", "1") : List.of();
+        pinning = canPin ? "server on CPU 0, load generator on CPU 1 (taskset)"
+                : !settings.pin() ? "not pinned (--no-pin)"
+                : cores < 2 ? "not pinned (only " + cores + " CPU)" : "not pinned (no /usr/bin/taskset)";
+    }
+
+    /** The jar of a server module: {@code server-NAME/target/server-NAME.jar}. */
+    static Path serverJar(Path projectRoot, String server) {
+        return projectRoot.resolve("server-" + server).resolve("target").resolve("server-" + server + ".jar");
+    }
+
+    /** Runs everything and writes the raw files; returns the run's folder. */
+    RunFolder run() throws IOException, InterruptedException {
+        Files.createDirectories(folder.dir());
+        Files.createDirectories(folder.logs());
+        folder.writeMachine(Machine.detect(settings.projectRoot(), String.join(" ", settings.jvmOptions()), pinning));
+
+        List<String> notBuilt = new ArrayList<>();
+        Map<String, Path> jars = new LinkedHashMap<>();
+        for (String s : settings.servers()) {
+            Path jar = serverJar(settings.projectRoot(), s);
+            if (Files.isRegularFile(jar)) jars.put(s, jar);
+            else notBuilt.add(s);
+        }
+        RunInfo info = new RunInfo(settings.profile().label(), settings.servers(), notBuilt, settings.scenarios(),
+                settings.baseline(), String.join(" ", settings.loadgenCommand()), 0);
+        folder.writeRunInfo(info);
+
+        int reps = settings.scenarios().stream().mapToInt(Scenario::repetitions).sum();
+        long load = settings.scenarios().stream().mapToLong(s -> (long) s.repetitions() * s.loadSeconds()).sum();
+        progress.plan(reps * settings.servers().size(), load * settings.servers().size());
+        for (String server : notBuilt) {
+            progress.skipped(server, "not built (" + settings.projectRoot().relativize(serverJar(settings.projectRoot(), server))
+                    + " is missing)", reps, load);
+            for (Scenario sc : settings.scenarios()) {
+                folder.write(new Measurement(server, sc, 1, Measurement.Outcome.NOT_BUILT,
+                        List.of("the server is not built: " + serverJar(settings.projectRoot(), server) + " is missing"),
+                        null, null, null, Map.of(), null, null, null));
+            }
+        }
+        for (Map.Entry<String, Path> e : jars.entrySet()) {
+            for (Scenario sc : settings.scenarios()) {
+                for (int r = 1; r <= sc.repetitions(); r++) {
+                    progress.starting(e.getKey(), sc, r);
+                    Measurement m = measure(e.getKey(), e.getValue(), sc, r);
+                    folder.write(m);
+                    progress.finished(sc, headline(m));
+                }
+            }
+        }
+        folder.writeRunInfo(new RunInfo(info.profile(), info.servers(), notBuilt, info.scenarios(), info.baseline(),
+                info.loadgen(), Math.round(progress.elapsedSeconds())));
+        deleteIfEmpty(folder.logs());
+        return folder;
+    }
+
+    /** One repetition of one scenario on one server, from start to verified log. */
+    private Measurement measure(String server, Path jar, Scenario sc, int rep) throws IOException, InterruptedException {
+        String stem = Measurement.stem(sc, rep);
+        Files.createDirectories(folder.raw(server));
+        Path log = folder.logs().resolve(server + "-" + stem + ".log");
+        Files.deleteIfExists(log);
+        List<String> problems = new ArrayList<>();
+
+        List<String> serverCmd = new ArrayList<>(serverPin);
+        serverCmd.add(settings.java().toString());
+        serverCmd.addAll(settings.jvmOptions());
+        serverCmd.addAll(List.of("-jar", jar.toString(), "--port", "0", "--log", log.toString()));
+        Duration life = Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT);
+
+        ServerProcess srv;
+        try {
+            srv = ServerProcess.start(serverCmd, settings.projectRoot(), START_LIMIT, life);
+        } catch (ServerProcess.StartFailure f) {
+            return new Measurement(server, sc, rep, Measurement.Outcome.DID_NOT_START,
+                    List.of("the server did not start: " + f.getMessage()), null, null, null, Map.of(), null, null, null);
+        }
+
+        ResourceMonitor monitor = ResourceMonitor.start(sampler, srv.pid());
+        LoadgenRun loadgen = null;
+        try {
+            long loadStart = monitor.sampleNow().atMillis();
+            List<String> cmd = new ArrayList<>(loadPin);
+            cmd.addAll(settings.loadgenCommand());
+            cmd.addAll(sc.loadgenArguments());
+            cmd.addAll(List.of("--json", folder.file(server, stem, "loadgen.json").toString(),
+                    "--hlog", folder.file(server, stem, "hlog").toString(),
+                    "--hgrm", folder.file(server, stem, "hgrm").toString(),
+                    "--quiet", "--verify-log", log.toString(), srv.address()));
+            try {
+                loadgen = LoadgenRun.start(cmd, settings.projectRoot(), life);
+            } catch (IOException e) {
+                problems.add("the load generator could not be started: " + e.getMessage());
+            }
+            if (loadgen != null && !loadgen.awaitLoadFinished(Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE))) {
+                problems.add("the load generator had not finished its load " + LOAD_GRACE.toSeconds()
+                        + " s after its planned end; stopped");
+            }
+            long loadEnd = monitor.sampleNow().atMillis();
+
+            ServerProcess.Stopped stopped = srv.stop();
+            monitor.close();
+            monitor.writeCsv(folder.file(server, stem, "resources.csv"));
+            Files.write(folder.file(server, stem, "server.txt"), srv.output());
+            problems.addAll(stopped.problems());
+
+            Integer loadgenExit = null;
+            String verification = null;
+            if (loadgen != null) {
+                OptionalInt exit = loadgen.finish(VERIFY_LIMIT);
+                loadgenExit = exit.isPresent() ? exit.getAsInt() : null;
+                if (exit.isEmpty()) problems.add("the load generator did not finish verifying within " + VERIFY_LIMIT.toSeconds() + " s; killed");
+                loadgen.writeOutput(folder.file(server, stem, "loadgen.txt"));
+                verification = loadgen.verification();
+            }
+            Path json = folder.file(server, stem, "loadgen.json");
+            LoadResult result = null;
+            if (Files.isRegularFile(json)) {
+                try {
+                    result = LoadResult.read(json);
+                } catch (IOException e) {
+                    problems.add("the load generator's JSON is unreadable: " + e.getMessage());
+                }
+            } else if (loadgen != null) {
+                problems.add("the load generator wrote no JSON result (exit status " + loadgenExit + ")"
+                        + lastLines(loadgen.output()));
+            }
+            Boolean verified = verification != null ? verification.startsWith("log verified")
+                    : result != null ? result.logVerified() : null;
+            if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
+            else if (!verified) problems.add("the server's log did not match what was sent");
+
+            keepOrDelete(log, verified);
+            ResourceUse use = ResourceUse.of(monitor.samples(), loadStart, loadEnd);
+            Measurement.Outcome outcome = stopped.exitedBeforeStop() || stopped.exitCode().isEmpty()
+                    || stopped.exitCode().getAsInt() != 0 ? Measurement.Outcome.SERVER_FAILED
+                    : result == null ? Measurement.Outcome.LOAD_FAILED : Measurement.Outcome.OK;
+            return new Measurement(server, sc, rep, outcome, problems, result == null ? null : json.getFileName().toString(),
+                    loadgenExit, stopped.exitCode().isPresent() ? stopped.exitCode().getAsInt() : null,
+                    stopped.summary(), verified, verification, use);
+        } finally {
+            monitor.close();
+            if (loadgen != null) loadgen.kill();   // no-op when it has exited
+            srv.kill();                            // likewise
+        }
+    }
+
+    private void keepOrDelete(Path log, Boolean verified) throws IOException {
+        if (!Files.exists(log)) return;
+        if (Boolean.TRUE.equals(verified) || Files.size(log) > KEEP_FAILED_LOG_BYTES) Files.delete(log);
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            if (s.findAny().isEmpty()) Files.delete(dir);
+        }
+    }
+
+    private static String lastLines(List<String> lines) {
+        if (lines.isEmpty()) return "";
+        return "; its last words: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    }
+
+    /** The one line shown after a repetition. */
+    private String headline(Measurement m) {
+        if (m.outcome() == Measurement.Outcome.DID_NOT_START) return "FAILED: " + String.join("; ", m.problems());
+        LoadResult r = folder.loadResult(m);
+        StringBuilder s = new StringBuilder();
+        if (r != null && r.messagesPerSecond() != null) s.append(String.format(Locale.ROOT, "%,.0f msgs/s", r.messagesPerSecond()));
+        if (r != null && r.latency("p99") != null) s.append(String.format(Locale.ROOT, ", p99 %s", Units.micros(r.latency("p99"))));
+        if (r != null && r.connectionsPerSecond() != null) s.append(String.format(Locale.ROOT, ", %,.0f conns/s", r.connectionsPerSecond()));
+        if (r != null && r.established() != null) s.append(", ").append(r.established()).append(" held");
+        if (m.resources() != null) s.append(String.format(Locale.ROOT, ", peak RSS %s", Units.bytes(m.resources().peakRssBytes())));
+        s.append(", log ").append(m.logVerified() == null ? "not verified" : m.logVerified() ? "verified" : "NOT verified");
+        if (!m.problems().isEmpty()) s.append("\n        problems: ").append(String.join("; ", m.problems()));
+        return s.toString();
+    }
+}

@@ -1,0 +1,81 @@
+package echosuite.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the load generator's {@code --json} file says about one scenario run, read tolerantly:
+ * the keys the load generator promises ({@code scenario}, {@code connections}, {@code messageBytes},
+ * {@code messages}, {@code messagesPerSecond}, {@code latencyUs}, {@code errors}) and the
+ * scenario-specific extras it may add. A figure the file does not carry is {@code null} and shows
+ * as an empty cell; nothing is made up.
+ *
+ * @param messagesPerSecond   measured messages per second (echoes received), after the warm-up
+ * @param mibPerSecond        MiB per second each way ({@code mibPerSecond}, else computed from
+ *                            messages/s times message bytes)
+ * @param latencyUs           p50, p90, p99, p99.9 and max latency in µs (coordinated-omission
+ *                            corrected in the open-loop {@code rate} scenario)
+ * @param serviceTimeUs       rate only: the uncorrected service-time percentiles, when given
+ * @param connectionsPerSecond churn: sessions (connect, messages, close) per second
+ * @param established         hold: connections established; {@code failed}: connections that failed
+ * @param errors              error counts by kind (mismatch, reset, timeout, refused, ...)
+ * @param logVerified         the load generator's own verdict on the server log, if it wrote one
+ */
+record LoadResult(String scenario, Long connections, Long messageBytes, Long messages, Double messagesPerSecond,
+                  Double mibPerSecond, Map<String, Double> latencyUs, Map<String, Double> serviceTimeUs,
+                  Double connectionsPerSecond, Long established, Long failed, Map<String, Long> errors,
+                  Boolean logVerified) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads a load generator JSON file. */
+    static LoadResult read(Path file) throws IOException {
+        return of(JSON.readTree(file.toFile()));
+    }
+
+    static LoadResult of(JsonNode j) {
+        Long bytes = longOrNull(j, "messageBytes");
+        Double mps = doubleOrNull(j, "messagesPerSecond");
+        Double mib = doubleOrNull(j, "mibPerSecond");
+        if (mib == null && mps != null && bytes != null) mib = mps * bytes / (1024.0 * 1024.0);
+        Map<String, Long> errors = new LinkedHashMap<>();
+        JsonNode e = j.path("errors");
+        e.properties().forEach(en -> { if (en.getValue().isNumber()) errors.put(en.getKey(), en.getValue().asLong()); });
+        Boolean verified = j.has("logVerified") && j.get("logVerified").isBoolean() ? j.get("logVerified").asBoolean() : null;
+        return new LoadResult(j.path("scenario").asText(null), longOrNull(j, "connections"), bytes,
+                longOrNull(j, "messages"), mps, mib, percentiles(j.path("latencyUs")), percentiles(j.path("serviceTimeUs")),
+                doubleOrNull(j, "connectionsPerSecond"), longOrNull(j, "established"), longOrNull(j, "failed"),
+                errors, verified);
+    }
+
+    /** Sum of all error counts. */
+    long errorCount() {
+        return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** A latency percentile in µs ({@code p50}, {@code p90}, {@code p99}, {@code p999}, {@code max}) or null. */
+    Double latency(String key) {
+        return latencyUs.get(key);
+    }
+
+    private static Map<String, Double> percentiles(JsonNode node) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        node.properties().forEach(en -> { if (en.getValue().isNumber()) m.put(en.getKey(), en.getValue().asDouble()); });
+        return m;
+    }
+
+    private static Double doubleOrNull(JsonNode j, String key) {
+        JsonNode n = j.get(key);
+        return n != null && n.isNumber() ? n.asDouble() : null;
+    }
+
+    private static Long longOrNull(JsonNode j, String key) {
+        JsonNode n = j.get(key);
+        return n != null && n.isNumber() ? n.asLong() : null;
+    }
+}

@@ -1,0 +1,55 @@
+package echosuite.harness;
+
+import java.util.List;
+
+/**
+ * One row of the results: one server under one scenario, over its repetitions (the median
+ * repetition by the scenario's headline figure, see {@link ResultTable#headline}). A figure that
+ * was not measured, or does not apply to the scenario, is null.
+ *
+ * @param server             server name
+ * @param scenario           scenario id, e.g. {@code pingpong-c16-64B}
+ * @param kind               pingpong, rate, churn, hold or bulk
+ * @param status             ok, not built, did not start, server failed, load failed
+ * @param repetitions        repetitions with a result
+ * @param connections        connections (hold: held; churn: concurrent loops)
+ * @param messageBytes       bytes per message
+ * @param messagesPerSecond  echoes per second (median repetition)
+ * @param spread             (max - min) / median of the headline figure over the repetitions; null with one
+ * @param mibPerSecond       MiB per second each way
+ * @param p50Us              latency percentiles and maximum, µs (CO-corrected for rate)
+ * @param serviceP99Us       rate: uncorrected p99 service time, µs
+ * @param connectionsPerSecond churn: sessions per second
+ * @param established        hold: connections established
+ * @param failed             hold: connections that failed
+ * @param cpuMicrosPerMessage server CPU time during the load / messages it echoed (its summary's bytesEchoed / message bytes), µs
+ * @param peakRssBytes       peak RSS of the server's process tree
+ * @param peakPssBytes       peak PSS of the server's process tree
+ * @param memoryPerConnectionBytes hold: (peak PSS - idle PSS) / established connections
+ * @param threads            peak threads in the tree
+ * @param processes          peak processes in the tree
+ * @param openFds            peak open file descriptors in the tree
+ * @param errors             load generator errors, summed over repetitions
+ * @param logVerified        true if every repetition's log verified, false if any failed, null if none checked
+ * @param ratio              headline figure / the baseline server's, same scenario
+ * @param problems           what went wrong, in sentences
+ */
+record ResultRow(String server, String scenario, String kind, String status, int repetitions, Long connections,
+                 Long messageBytes, Double messagesPerSecond, Double spread, Double mibPerSecond,
+                 Double p50Us, Double p90Us, Double p99Us, Double p999Us, Double maxUs, Double serviceP99Us,
+                 Double connectionsPerSecond, Long established, Long failed, Double cpuMicrosPerMessage,
+                 Long peakRssBytes, Long peakPssBytes, Long memoryPerConnectionBytes, Integer threads,
+                 Integer processes, Integer openFds, Long errors, Boolean logVerified, Double ratio,
+                 List<String> problems) {
+
+    ResultRow withRatio(Double r) {
+        return new ResultRow(server, scenario, kind, status, repetitions, connections, messageBytes, messagesPerSecond,
+                spread, mibPerSecond, p50Us, p90Us, p99Us, p999Us, maxUs, serviceP99Us, connectionsPerSecond,
+                established, failed, cpuMicrosPerMessage, peakRssBytes, peakPssBytes, memoryPerConnectionBytes,
+                threads, processes, openFds, errors, logVerified, r, problems);
+    }
+
+    boolean hasFigures() {
+        return status.equals("ok") && ResultTable.headline(this) != null;
+    }
+}

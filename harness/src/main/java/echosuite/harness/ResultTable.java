@@ -1,0 +1,184 @@
+package echosuite.harness;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The results of a run as rows (server x scenario), computed from the run folder's raw files.
+ *
+ * <p>Each scenario kind has one <em>headline</em> figure, the one the ratio column and
+ * {@code ./suite compare} use: messages per second for pingpong and bulk (higher is better), p99
+ * latency for rate (every server gets the same rate, so latency is what differs; lower is
+ * better), connections per second for churn (higher), memory per connection for hold (lower).
+ * With repetitions, a row shows the repetition with the median headline figure, and the spread
+ * of the headline figure over all repetitions.
+ *
+ * @param baseline the server the ratios compare against: the one asked for if it has results,
+ *                 else the first server with results (null if none has)
+ */
+record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRow> rows) {
+
+    /** Reads a run folder and computes its rows. */
+    static ResultTable of(RunFolder folder) throws IOException {
+        RunInfo info = folder.runInfo();
+        Machine machine = folder.machine();
+        Map<String, List<Measurement>> groups = new LinkedHashMap<>();
+        List<Measurement> all = folder.measurements();
+        for (String server : serverOrder(info, all)) {
+            for (String scenario : scenarioOrder(info, all)) {
+                List<Measurement> g = all.stream()
+                        .filter(m -> m.server().equals(server) && m.scenario().id().equals(scenario)).toList();
+                if (!g.isEmpty()) groups.put(server + "\n" + scenario, g);
+            }
+        }
+        List<ResultRow> rows = new ArrayList<>();
+        for (List<Measurement> g : groups.values()) rows.add(row(folder, g));
+        String baseline = chooseBaseline(info.baseline(), rows);
+        List<ResultRow> withRatios = new ArrayList<>();
+        for (ResultRow r : rows) {
+            ResultRow base = rows.stream().filter(b -> b.server().equals(baseline) && b.scenario().equals(r.scenario()))
+                    .findFirst().orElse(null);
+            Double h = headline(r), hb = base == null ? null : headline(base);
+            withRatios.add(r.withRatio(h != null && hb != null && hb != 0 ? h / hb : null));
+        }
+        return new ResultTable(info, machine, baseline, withRatios);
+    }
+
+    /** The scenario ids in run order. */
+    List<String> scenarios() {
+        Set<String> ids = new LinkedHashSet<>();
+        rows.forEach(r -> ids.add(r.scenario()));
+        return List.copyOf(ids);
+    }
+
+    List<ResultRow> rowsOf(String scenario) {
+        return rows.stream().filter(r -> r.scenario().equals(scenario)).toList();
+    }
+
+    /** The headline figure of a row (see the class comment), or null if it has none. */
+    static Double headline(ResultRow r) {
+        return switch (r.kind()) {
+            case "rate" -> r.p99Us();
+            case "churn" -> r.connectionsPerSecond();
+            case "hold" -> r.memoryPerConnectionBytes() == null ? null : r.memoryPerConnectionBytes().doubleValue();
+            default -> r.messagesPerSecond();
+        };
+    }
+
+    /** What the headline figure of a kind is, in words, and whether higher is better. */
+    static String headlineName(String kind) {
+        return switch (kind) {
+            case "rate" -> "p99 latency (lower is better)";
+            case "churn" -> "connections/s (higher is better)";
+            case "hold" -> "memory per connection (lower is better)";
+            default -> "messages/s (higher is better)";
+        };
+    }
+
+    static boolean higherIsBetter(String kind) {
+        return !kind.equals("rate") && !kind.equals("hold");
+    }
+
+    private static String chooseBaseline(String wanted, List<ResultRow> rows) {
+        if (rows.stream().anyMatch(r -> r.server().equals(wanted) && r.hasFigures())) return wanted;
+        return rows.stream().filter(ResultRow::hasFigures).map(ResultRow::server).findFirst().orElse(null);
+    }
+
+    private static List<String> serverOrder(RunInfo info, List<Measurement> all) {
+        Set<String> order = new LinkedHashSet<>(info.servers());
+        all.forEach(m -> order.add(m.server()));
+        return List.copyOf(order);
+    }
+
+    private static List<String> scenarioOrder(RunInfo info, List<Measurement> all) {
+        Set<String> order = new LinkedHashSet<>();
+        info.scenarios().forEach(s -> order.add(s.id()));
+        all.forEach(m -> order.add(m.scenario().id()));
+        return List.copyOf(order);
+    }
+
+    /** One row from the repetitions of one server under one scenario. */
+    private static ResultRow row(RunFolder folder, List<Measurement> reps) {
+        Measurement first = reps.getFirst();
+        Scenario sc = first.scenario();
+        List<String> problems = new ArrayList<>();
+        reps.forEach(m -> m.problems().forEach(p -> problems.add((reps.size() > 1 ? "run " + m.repetition() + ": " : "") + p)));
+        Boolean verified = null;
+        for (Measurement m : reps) {
+            if (m.logVerified() == null) continue;
+            verified = verified == null ? m.logVerified() : verified && m.logVerified();
+        }
+        long errors = 0;
+        boolean anyResult = false;
+        List<ResultRow> candidates = new ArrayList<>();
+        for (Measurement m : reps) {
+            LoadResult r = folder.loadResult(m);
+            anyResult |= r != null;
+            if (r != null) errors += r.errorCount();
+            if (m.outcome() == Measurement.Outcome.OK && r != null) candidates.add(single(sc, m, r));
+        }
+        String status = candidates.isEmpty() ? status(reps) : "ok";
+        if (candidates.isEmpty()) {
+            return new ResultRow(first.server(), sc.id(), sc.kind(), status, 0, (long) sc.connections(),
+                    (long) sc.messageBytes(), null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems);
+        }
+        List<ResultRow> withHeadline = candidates.stream().filter(c -> headline(c) != null)
+                .sorted(Comparator.comparingDouble(ResultTable::headline)).toList();
+        ResultRow median = withHeadline.isEmpty() ? candidates.getFirst() : withHeadline.get(withHeadline.size() / 2);
+        Double spread = null;
+        if (withHeadline.size() > 1 && headline(median) != 0) {
+            spread = (headline(withHeadline.getLast()) - headline(withHeadline.getFirst())) / headline(median);
+        }
+        return new ResultRow(median.server(), median.scenario(), median.kind(), status, candidates.size(),
+                median.connections(), median.messageBytes(), median.messagesPerSecond(), spread, median.mibPerSecond(),
+                median.p50Us(), median.p90Us(), median.p99Us(), median.p999Us(), median.maxUs(), median.serviceP99Us(),
+                median.connectionsPerSecond(), median.established(), median.failed(), median.cpuMicrosPerMessage(),
+                median.peakRssBytes(), median.peakPssBytes(), median.memoryPerConnectionBytes(), median.threads(),
+                median.processes(), median.openFds(), errors, verified, null, problems);
+    }
+
+    /** The row of a single repetition. */
+    private static ResultRow single(Scenario sc, Measurement m, LoadResult r) {
+        ResourceUse u = m.resources();
+        // All the CPU the server used during the load over all the messages it echoed (its own
+        // count, warm-up included on both sides), so no window has to be guessed.
+        Double cpuPerMsg = null;
+        Long echoed = m.serverSummary().get("bytesEchoed");
+        if (u != null && echoed != null && echoed >= sc.messageBytes()) {
+            cpuPerMsg = u.cpuMicros() / ((double) echoed / sc.messageBytes());
+        }
+        Long perConnection = null;
+        if (sc.kind().equals("hold") && u != null) {
+            long held = r.established() != null ? r.established() : Objects.requireNonNullElse(r.connections(), (long) sc.connections());
+            if (held > 0) perConnection = Math.max(0, u.peakPssBytes() - u.baselinePssBytes()) / held;
+        }
+        return new ResultRow(m.server(), sc.id(), sc.kind(), "ok", 1,
+                r.connections() != null ? r.connections() : (long) sc.connections(),
+                r.messageBytes() != null ? r.messageBytes() : (long) sc.messageBytes(),
+                r.messagesPerSecond(), null, r.mibPerSecond(), r.latency("p50"), r.latency("p90"), r.latency("p99"),
+                r.latency("p999"), r.latency("max"), r.serviceTimeUs().get("p99"), r.connectionsPerSecond(),
+                r.established(), r.failed(), cpuPerMsg,
+                u == null ? null : u.peakRssBytes(), u == null ? null : u.peakPssBytes(), perConnection,
+                u == null ? null : u.peakThreads(), u == null ? null : u.peakProcesses(), u == null ? null : u.peakOpenFds(),
+                r.errorCount(), m.logVerified(), null, List.of());
+    }
+
+    private static String status(List<Measurement> reps) {
+        Measurement.Outcome worst = reps.stream().map(Measurement::outcome).max(Comparator.naturalOrder()).orElseThrow();
+        return switch (worst) {
+            case OK -> "ok";
+            case LOAD_FAILED -> "load failed";
+            case SERVER_FAILED -> "server failed";
+            case DID_NOT_START -> "did not start";
+            case NOT_BUILT -> "not built";
+        };
+    }
+}

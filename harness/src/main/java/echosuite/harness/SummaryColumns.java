@@ -1,0 +1,70 @@
+package echosuite.harness;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The columns of the human tables (Markdown, console, HTML), per scenario kind, so that all three
+ * show the same figures under the same headings. The CSV and JSON carry every field of
+ * {@link ResultRow} instead.
+ */
+final class SummaryColumns {
+
+    /** A column: its heading and how a row's cell reads. */
+    record Column(String heading, Function<ResultRow, String> cell) { }
+
+    private SummaryColumns() { }
+
+    private static final Column SERVER = new Column("server", ResultRow::server);
+    private static final Column STATUS = new Column("status", ResultRow::status);
+    private static final Column MSGS = new Column("msgs/s", r -> Units.count(r.messagesPerSecond()));
+    private static final Column SPREAD = new Column("spread", r -> Units.spread(r.spread()));
+    private static final Column MIB = new Column("MiB/s", r -> r.mibPerSecond() == null ? "" : String.format(java.util.Locale.ROOT, "%.1f", r.mibPerSecond()));
+    private static final Column P50 = new Column("p50", r -> Units.micros(r.p50Us()));
+    private static final Column P90 = new Column("p90", r -> Units.micros(r.p90Us()));
+    private static final Column P99 = new Column("p99", r -> Units.micros(r.p99Us()));
+    private static final Column P999 = new Column("p99.9", r -> Units.micros(r.p999Us()));
+    private static final Column MAX = new Column("max", r -> Units.micros(r.maxUs()));
+    private static final Column SERVICE_P99 = new Column("service p99", r -> Units.micros(r.serviceP99Us()));
+    private static final Column CONNS = new Column("conns/s", r -> Units.count(r.connectionsPerSecond()));
+    private static final Column HELD = new Column("held", r -> Units.count(r.established()));
+    private static final Column FAILED = new Column("failed", r -> Units.count(r.failed()));
+    private static final Column MEM_PER_CONN = new Column("mem/conn", r -> Units.bytes(r.memoryPerConnectionBytes()));
+    private static final Column CPU = new Column("CPU/msg", r -> r.cpuMicrosPerMessage() == null ? ""
+            : String.format(java.util.Locale.ROOT, r.cpuMicrosPerMessage() < 100 ? "%.1f µs" : "%.0f µs", r.cpuMicrosPerMessage()));
+    private static final Column RSS = new Column("peak RSS", r -> Units.bytes(r.peakRssBytes()));
+    private static final Column PSS = new Column("peak PSS", r -> Units.bytes(r.peakPssBytes()));
+    private static final Column THREADS = new Column("threads", r -> r.threads() == null ? "" : r.threads().toString());
+    private static final Column PROCS = new Column("procs", r -> r.processes() == null ? "" : r.processes().toString());
+    private static final Column FDS = new Column("fds", r -> r.openFds() == null ? "" : r.openFds().toString());
+    private static final Column ERRORS = new Column("errors", r -> Units.count(r.errors()));
+    private static final Column LOG = new Column("log", r -> r.logVerified() == null ? "-" : r.logVerified() ? "verified" : "NOT verified");
+    private static final Column RATIO = new Column("vs baseline", r -> Units.ratio(r.ratio()));
+
+    /** The columns shown for a scenario kind. */
+    static List<Column> of(String kind) {
+        return switch (kind) {
+            case "rate" -> List.of(SERVER, STATUS, MSGS, P50, P90, P99, P999, MAX, SERVICE_P99, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
+            case "churn" -> List.of(SERVER, STATUS, CONNS, SPREAD, MSGS, P50, P99, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
+            case "hold" -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO);
+            default -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
+        };
+    }
+
+    /** One sentence saying what a scenario measured, for the tables' captions. */
+    static String caption(Scenario s) {
+        return switch (s.kind()) {
+            case "pingpong" -> s.connections() + " connection(s), closed loop: each sends " + s.messageBytes()
+                    + "-byte messages and waits for each echo; " + s.durationSeconds() + " s measured after " + s.warmupSeconds() + " s warm-up.";
+            case "rate" -> "Open loop at " + s.rate() + " msgs/s over " + s.connections() + " connections (" + s.messageBytes()
+                    + " B); latency from each message's intended send time (coordinated omission corrected); " + s.durationSeconds() + " s.";
+            case "churn" -> s.connections() + " loops that connect, exchange a few messages and close, over and over: the cost of a connection; "
+                    + s.durationSeconds() + " s.";
+            case "hold" -> s.connections() + " idle connections held open while a probe connection measures latency; "
+                    + "memory per connection = (peak PSS - idle PSS) / held connections; " + s.durationSeconds() + " s.";
+            case "bulk" -> s.connections() + " connection(s) sending " + s.messageBytes() / 1024 + " KiB messages as fast as echoes come back: bandwidth and backpressure; "
+                    + s.durationSeconds() + " s.";
+            default -> s.id();
+        };
+    }
+}

@@ -1,0 +1,138 @@
+package echosuite.harness;
+
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a {@link ResultTable} as {@code summary.md} (for people, one table per scenario),
+ * {@code summary.csv} (one line per row, every field, plain numbers in base units) and
+ * {@code summary.json} (run, machine and rows), and renders the console version of the tables.
+ */
+final class SummaryWriter {
+
+    private SummaryWriter() { }
+
+    static void writeAll(ResultTable t, Path dir) throws IOException {
+        Files.writeString(dir.resolve("summary.md"), markdown(t));
+        Files.writeString(dir.resolve("summary.csv"), csv(t));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("run", t.info());
+        json.put("machine", t.machine());
+        json.put("baseline", t.baseline());
+        json.put("rows", t.rows());
+        RunFolder.JSON.writeValue(dir.resolve("summary.json").toFile(), json);
+    }
+
+    /** The lines about the machine and the run, shared by the Markdown and the page. */
+    static List<String> runFacts(ResultTable t) {
+        Machine m = t.machine();
+        RunInfo i = t.info();
+        List<String> f = new ArrayList<>();
+        f.add("Date: " + m.date() + "; profile " + i.profile() + "; run took " + ProgressDisplay.clock(i.durationSeconds()));
+        f.add("Machine: " + m.cores() + " CPUs (" + m.cpuModel() + "), " + Units.bytes(m.memoryBytes()) + " memory, Linux " + m.kernel());
+        f.add("JDK: " + m.jdk() + (m.jvmFlags().isBlank() ? ", default JVM flags" : ", JVM flags " + m.jvmFlags()));
+        f.add("Pinning: " + m.pinning());
+        f.add("Commit: " + m.gitCommit());
+        f.add("Load generator: " + i.loadgen());
+        f.add("Baseline for the ratios: " + (t.baseline() == null ? "none (no server has results)" : t.baseline())
+                + (t.baseline() != null && !t.baseline().equals(i.baseline()) ? " (" + i.baseline() + " has no results)" : ""));
+        if (!i.notBuilt().isEmpty()) f.add("Not built, skipped: " + String.join(", ", i.notBuilt()));
+        return f;
+    }
+
+    static String markdown(ResultTable t) {
+        StringBuilder s = new StringBuilder("# echosuite results\n\n");
+        for (String f : runFacts(t)) s.append("- ").append(f).append('\n');
+        s.append("\nLatencies in µs/ms; \"vs baseline\" divides each row's headline figure by the baseline server's in the same scenario.\n");
+        for (String id : t.scenarios()) {
+            List<ResultRow> rows = t.rowsOf(id);
+            Scenario sc = scenario(t, id);
+            s.append("\n## ").append(id).append("\n\n");
+            if (sc != null) s.append(SummaryColumns.caption(sc)).append(' ');
+            s.append("Headline: ").append(ResultTable.headlineName(rows.getFirst().kind())).append(".\n\n");
+            List<SummaryColumns.Column> cols = SummaryColumns.of(rows.getFirst().kind());
+            s.append('|');
+            cols.forEach(c -> s.append(' ').append(c.heading()).append(" |"));
+            s.append("\n|");
+            cols.forEach(c -> s.append(c == cols.getFirst() || c.heading().equals("status") || c.heading().equals("log") ? "---|" : "---:|"));
+            s.append('\n');
+            for (ResultRow r : rows) {
+                s.append('|');
+                cols.forEach(c -> s.append(' ').append(c.cell().apply(r).replace("|", "\\|")).append(" |"));
+                s.append('\n');
+            }
+            for (ResultRow r : rows) {
+                for (String p : r.problems()) s.append("\n- ").append(r.server()).append(": ").append(p.replace("\n", " "));
+            }
+            if (rows.stream().anyMatch(r -> !r.problems().isEmpty())) s.append('\n');
+        }
+        return s.toString();
+    }
+
+    /** The tables as aligned text for the console. */
+    static String console(ResultTable t) {
+        StringBuilder s = new StringBuilder();
+        for (String id : t.scenarios()) {
+            List<ResultRow> rows = t.rowsOf(id);
+            List<SummaryColumns.Column> cols = SummaryColumns.of(rows.getFirst().kind());
+            List<String[]> cells = new ArrayList<>();
+            cells.add(cols.stream().map(SummaryColumns.Column::heading).toArray(String[]::new));
+            for (ResultRow r : rows) cells.add(cols.stream().map(c -> c.cell().apply(r)).toArray(String[]::new));
+            int[] width = new int[cols.size()];
+            for (String[] line : cells) for (int i = 0; i < line.length; i++) width[i] = Math.max(width[i], line[i].length());
+            s.append('\n').append(id).append("  (headline: ").append(ResultTable.headlineName(rows.getFirst().kind())).append(")\n");
+            for (String[] line : cells) {
+                s.append("  ");
+                for (int i = 0; i < line.length; i++) {
+                    String fmt = i < 2 ? "%-" + width[i] + "s  " : "%" + width[i] + "s  ";
+                    s.append(String.format(Locale.ROOT, fmt, line[i]));
+                }
+                s.setLength(s.length() - 2);
+                s.append('\n');
+            }
+        }
+        return s.toString();
+    }
+
+    /** Every field of every row; numbers in base units (bytes, µs, per second), empty when null. */
+    static String csv(ResultTable t) {
+        RecordComponent[] fields = ResultRow.class.getRecordComponents();
+        StringBuilder s = new StringBuilder();
+        for (RecordComponent f : fields) s.append(f == fields[0] ? "" : ",").append(f.getName());
+        s.append('\n');
+        for (ResultRow r : t.rows()) {
+            for (RecordComponent f : fields) {
+                Object v;
+                try {
+                    v = f.getAccessor().invoke(r);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+                if (f != fields[0]) s.append(',');
+                s.append(csvCell(v));
+            }
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String csvCell(Object v) {
+        if (v == null) return "";
+        if (v instanceof List<?> l) v = String.join("; ", l.stream().map(Object::toString).toList());
+        if (v instanceof Double d) v = String.format(Locale.ROOT, "%.3f", d);
+        String s = v.toString();
+        if (s.contains(",") || s.contains("\"") || s.contains("\n")) s = "\"" + s.replace("\"", "\"\"") + "\"";
+        return s;
+    }
+
+    static Scenario scenario(ResultTable t, String id) {
+        return t.info().scenarios().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+    }
+}
