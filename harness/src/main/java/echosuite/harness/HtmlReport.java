@@ -21,7 +21,7 @@ final class HtmlReport {
          .append("<title>echosuite results ").append(esc(t.machine().date())).append("</title>\n<style>\n")
          .append("body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\n")
          .append("table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:14px}\n")
-         .append("th,td{border:1px solid #ccc;padding:3px 8px}td{text-align:right}td.l{text-align:left}\n")
+         .append("th,td{border:1px solid #ccc;padding:3px 8px;white-space:nowrap}td{text-align:right}td.l{text-align:left}\n")
          .append("th{background:#f0f0f0}tr.base td{background:#fff8dc}.bad{color:#b00;font-weight:bold}\n")
          .append("img{max-width:100%;border:1px solid #ddd;margin:.5em 0}.facts li{margin:.2em 0}\n")
          .append("</style></head><body>\n")
@@ -70,6 +70,7 @@ final class HtmlReport {
             h.append("</table>\n");
             StringBuilder problems = new StringBuilder();
             for (ResultRow r : rows) {
+                if (r.status().equals("not built")) continue;     // said once, in the run's facts
                 for (String p : r.problems()) problems.append("<li>").append(esc(r.server())).append(": ").append(esc(p)).append("</li>\n");
             }
             if (!problems.isEmpty()) h.append("<ul class=\"problems\">\n").append(problems).append("</ul>\n");

@@ -40,7 +40,8 @@ final class SummaryWriter {
         f.add("JDK: " + m.jdk() + (m.jvmFlags().isBlank() ? ", default JVM flags" : ", JVM flags " + m.jvmFlags()));
         f.add("Pinning: " + m.pinning());
         f.add("Commit: " + m.gitCommit());
-        f.add("Load generator: " + i.loadgen());
+        // A long class path says nothing to a reader; the command's shape does.
+        f.add("Load generator: " + i.loadgen().replaceAll("-cp \\S{120,}", "-cp (class path)"));
         f.add("Baseline for the ratios: " + (t.baseline() == null ? "none (no server has results)" : t.baseline())
                 + (t.baseline() != null && !t.baseline().equals(i.baseline()) ? " (" + i.baseline() + " has no results)" : ""));
         if (!i.notBuilt().isEmpty()) f.add("Not built, skipped: " + String.join(", ", i.notBuilt()));
@@ -69,9 +70,10 @@ final class SummaryWriter {
                 s.append('\n');
             }
             for (ResultRow r : rows) {
+                if (r.status().equals("not built")) continue;     // said once, in the run's facts
                 for (String p : r.problems()) s.append("\n- ").append(r.server()).append(": ").append(p.replace("\n", " "));
             }
-            if (rows.stream().anyMatch(r -> !r.problems().isEmpty())) s.append('\n');
+            if (rows.stream().anyMatch(r -> !r.status().equals("not built") && !r.problems().isEmpty())) s.append('\n');
         }
         return s.toString();
     }

@@ -1,0 +1,224 @@
+package echosuite.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code ./suite run --profile quick} end to end, once for the whole class: every built server,
+ * the real load generator if it is built (else the {@link FakeLoadgen}), real processes, real
+ * /proc samples. Then the results are checked as a reader would: every server has rows with
+ * figures, logs verified, summaries, plots and a page that a real browser renders with its tables.
+ */
+class QuickRunEndToEndTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private static int exitStatus;
+    private static String console;
+    private static Path run;
+    private static List<String> builtServers;
+
+    @BeforeAll
+    static void runTheQuickProfile() throws IOException {
+        System.setProperty("echosuite.root", ROOT.toString());
+        Path out = Path.of("target/quick-runs").toAbsolutePath();
+        Files.createDirectories(out);
+        List<String> args = new ArrayList<>(List.of("run", "--profile", "quick", "--out", out.toString()));
+        if (!Files.isRegularFile(ROOT.resolve("loadgen/target/loadgen.jar"))) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            args.addAll(List.of("--loadgen", java + " -cp " + System.getProperty("java.class.path") + " " + FakeLoadgen.class.getName()));
+        }
+        builtServers = RunCommand.ALL_SERVERS.stream()
+                .filter(s -> Files.isRegularFile(BenchmarkRun.serverJar(ROOT, s))).toList();
+        assertFalse(builtServers.isEmpty(), "at least one server must be built for this test");
+
+        List<Path> before;
+        try (Stream<Path> s = Files.list(out)) {
+            before = s.toList();
+        }
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream tee = new PrintStream(new TeeStream(stdout, captured), true, StandardCharsets.UTF_8)) {
+            System.setOut(tee);
+            exitStatus = Harness.commandLine().execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+        }
+        console = captured.toString(StandardCharsets.UTF_8);
+        try (Stream<Path> s = Files.list(out)) {
+            run = s.filter(p -> !before.contains(p)).findFirst().orElseThrow(() -> new AssertionError("no run folder was made"));
+        }
+    }
+
+    @Test
+    void theRunSucceedsAndPrintsTheComparisonTable() throws IOException {
+        assertEquals(0, exitStatus, "exit status; summary:\n" + Files.readString(run.resolve("summary.md")));
+        for (Scenario sc : Profile.QUICK.scenarios()) assertTrue(console.contains(sc.id() + "  (headline:"), sc.id() + " table on the console");
+        assertTrue(console.contains("[1/"), "progress lines were printed");
+    }
+
+    @Test
+    void everyBuiltServerHasARowWithFiguresPerScenarioAndAVerifiedLog() throws IOException {
+        JsonNode summary = RunFolder.JSON.readTree(run.resolve("summary.json").toFile());
+        JsonNode rows = summary.get("rows");
+        for (String server : RunCommand.ALL_SERVERS) {
+            for (Scenario sc : Profile.QUICK.scenarios()) {
+                JsonNode row = find(rows, server, sc.id());
+                assertNotNull(row, server + " has a row for " + sc.id());
+                if (!builtServers.contains(server)) {
+                    assertEquals("not built", row.get("status").asText());
+                    continue;
+                }
+                String where = server + " " + sc.id() + ": " + row;
+                assertEquals("ok", row.get("status").asText(), where);
+                assertTrue(row.get("logVerified").asBoolean(), where);
+                assertEquals(0, row.get("errors").asLong(), where);
+                assertTrue(row.get("p50Us").asDouble() > 0 && row.get("p99Us").asDouble() >= row.get("p50Us").asDouble(), where);
+                assertTrue(row.get("peakRssBytes").asLong() > 1 << 20 && row.get("peakPssBytes").asLong() > 1 << 20, where);
+                assertTrue(row.get("threads").asInt() >= 2 && row.get("processes").asInt() >= 1, where);
+                switch (sc.kind()) {
+                    case "churn" -> assertTrue(row.get("connectionsPerSecond").asDouble() > 0, where);
+                    case "hold" -> {
+                        assertEquals(sc.connections(), row.get("established").asLong(), where);
+                        assertTrue(row.get("memoryPerConnectionBytes").asLong() > 0, where);
+                    }
+                    default -> {
+                        assertTrue(row.get("messagesPerSecond").asDouble() > 0, where);
+                        assertTrue(row.get("cpuMicrosPerMessage").asDouble() > 0, where);
+                    }
+                }
+                assertTrue(row.get("ratio").isNumber(), "a ratio to the baseline: " + where);
+            }
+        }
+        String csv = Files.readString(run.resolve("summary.csv"));
+        assertEquals(rows.size() + 1, csv.lines().count(), "one CSV line per row plus the header");
+        String md = Files.readString(run.resolve("summary.md"));
+        for (Scenario sc : Profile.QUICK.scenarios()) assertTrue(md.contains("## " + sc.id()), sc.id() + " in summary.md");
+    }
+
+    @Test
+    void rawFilesAreKeptPerRepetition() throws IOException {
+        for (String server : builtServers) {
+            for (Scenario sc : Profile.QUICK.scenarios()) {
+                String stem = Measurement.stem(sc, 1);
+                for (String suffix : List.of("hlog", "hgrm", "loadgen.json", "resources.csv", "measurement.json")) {
+                    Path f = run.resolve("raw").resolve(server).resolve(stem + "." + suffix);
+                    assertTrue(Files.size(f) > 0, f + " is written and not empty");
+                }
+            }
+        }
+    }
+
+    @Test
+    void plotsArePngsOfTheirSize() throws IOException {
+        List<String> expected = new ArrayList<>(List.of("throughput-vs-connections", "hold-memory-per-connection",
+                "churn-connections-per-second"));
+        Profile.QUICK.scenarios().forEach(sc -> expected.add("latency-" + sc.id()));
+        for (String name : expected) {
+            Path png = run.resolve("plots").resolve(name + ".png");
+            assertTrue(Files.size(png) > 5_000, png + " has content (" + Files.size(png) + " bytes)");
+            BufferedImage img = ImageIO.read(png.toFile());
+            assertNotNull(img, png + " is a PNG");
+            assertEquals(PlotRenderer.WIDTH, img.getWidth());
+            assertEquals(PlotRenderer.HEIGHT, img.getHeight());
+        }
+    }
+
+    @Test
+    void reportRedrawsTheSameSummaryFromTheRawFiles() throws IOException {
+        String md = Files.readString(run.resolve("summary.md"));
+        Files.delete(run.resolve("index.html"));
+        Files.delete(run.resolve("summary.md"));
+        assertEquals(0, Harness.commandLine().execute("report", run.toString()));
+        assertEquals(md, Files.readString(run.resolve("summary.md")));
+        assertTrue(Files.size(run.resolve("index.html")) > 10_000);
+    }
+
+    @Test
+    void aRealBrowserRendersThePageWithItsTables() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "SKIPPED: " + CHROMIUM + " is absent, so the page was not opened in a "
+                + "browser; install it with 'apt-get install -y chromium' (.ci/run does).");
+        Path index = run.resolve("index.html");
+        Path profile = Files.createTempDirectory("chromium-profile");
+        String dom = chromium(profile, "--dump-dom", index.toUri().toString());
+        int tables = dom.split("<table class=\"results\"", -1).length - 1;
+        assertEquals(Profile.QUICK.scenarios().size(), tables, "one results table per scenario in the rendered DOM");
+        for (String server : builtServers) assertTrue(dom.contains("<td class=\"l\">" + server + "</td>"), server + " row rendered");
+        assertTrue(dom.contains("data:image/png;base64,"), "plots embedded");
+
+        Path shot = run.resolve("screenshot.png");
+        chromium(profile, "--screenshot=" + shot, "--window-size=1200,2400", index.toUri().toString());
+        BufferedImage img = ImageIO.read(shot.toFile());
+        assertNotNull(img, "the screenshot is a PNG");
+        assertEquals(1200, img.getWidth());
+    }
+
+    /** Runs headless chromium with the given arguments (bounded: 120 s), returns its stdout. */
+    private static String chromium(Path profile, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile));
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile("chromium", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+        List<ProcessHandle> left = p.toHandle().descendants().toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+        if (!exited) p.destroyForcibly();
+        assertTrue(exited, "chromium finished within 120 s");
+        assertEquals(0, p.exitValue(), "chromium exit status; stderr: " + Files.readString(err));
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode find(JsonNode rows, String server, String scenario) {
+        for (JsonNode r : rows) {
+            if (r.get("server").asText().equals(server) && r.get("scenario").asText().equals(scenario)) return r;
+        }
+        return null;
+    }
+
+    /** Writes to two streams: the console stays live while the test keeps a copy. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a, b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+}
