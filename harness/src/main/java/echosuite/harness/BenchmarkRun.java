@@ -19,9 +19,10 @@ import java.util.OptionalInt;
  * <ol>
  *   <li>start the server (pinned to CPU 0), wait for {@code listening on};</li>
  *   <li>start sampling its process tree every 250 ms ({@link ResourceMonitor});</li>
- *   <li>run the load generator (pinned to CPU 1) until its load is over;</li>
- *   <li>SIGTERM the server, read its {@code summary} line;</li>
- *   <li>let the load generator verify the server's log ({@code --verify-log});</li>
+ *   <li>run the load generator (pinned to CPU 1): the load, then its check of the server's log
+ *       ({@code --verify-log}; see {@link LoadgenRun});</li>
+ *   <li>SIGTERM the server, read its {@code summary} line and check its record count against
+ *       the messages the load generator sent;</li>
  *   <li>write a {@link Measurement} and the series to the run folder.</li>
  * </ol>
  * Whatever goes wrong with one server (missing jar, no start, crash, failed verification) is
@@ -128,7 +129,9 @@ final class BenchmarkRun {
 
         ServerProcess srv;
         try {
-            srv = ServerProcess.start(serverCmd, settings.projectRoot(), START_LIMIT, life);
+            // The server may live a minute longer than its load generator may, so that a hung load
+            // generator is reported as such rather than as a killed server.
+            srv = ServerProcess.start(serverCmd, settings.projectRoot(), START_LIMIT, life.plusSeconds(60));
         } catch (ServerProcess.StartFailure f) {
             return new Measurement(server, sc, rep, Measurement.Outcome.DID_NOT_START,
                     List.of("the server did not start: " + f.getMessage()), null, null, null, Map.of(), null, null, null);
@@ -138,21 +141,23 @@ final class BenchmarkRun {
         LoadgenRun loadgen = null;
         try {
             long loadStart = monitor.sampleNow().atMillis();
+            Path json = folder.file(server, stem, "loadgen.json");
             List<String> cmd = new ArrayList<>(loadPin);
             cmd.addAll(settings.loadgenCommand());
             cmd.addAll(sc.loadgenArguments());
-            cmd.addAll(List.of("--json", folder.file(server, stem, "loadgen.json").toString(),
-                    "--hlog", folder.file(server, stem, "hlog").toString(),
-                    "--hgrm", folder.file(server, stem, "hgrm").toString(),
-                    "--quiet", "--verify-log", log.toString(), srv.address()));
+            cmd.addAll(List.of("--json", json.toString(), "--hlog", folder.file(server, stem, "hlog").toString(),
+                    "--hgrm", folder.file(server, stem, "hgrm").toString(), "--quiet", "--verify-log", log.toString(),
+                    srv.address()));
+            Integer loadgenExit = null;
             try {
                 loadgen = LoadgenRun.start(cmd, settings.projectRoot(), life);
+                OptionalInt exit = loadgen.awaitExit(Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT));
+                if (exit.isEmpty()) problems.add("the load generator had not finished " + LOAD_GRACE.plus(VERIFY_LIMIT).toSeconds()
+                        + " s after its planned end; killed");
+                else loadgenExit = exit.getAsInt();
+                loadgen.writeOutput(folder.file(server, stem, "loadgen.txt"));
             } catch (IOException e) {
                 problems.add("the load generator could not be started: " + e.getMessage());
-            }
-            if (loadgen != null && !loadgen.awaitLoadFinished(Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE))) {
-                problems.add("the load generator had not finished its load " + LOAD_GRACE.toSeconds()
-                        + " s after its planned end; stopped");
             }
             long loadEnd = monitor.sampleNow().atMillis();
 
@@ -162,16 +167,6 @@ final class BenchmarkRun {
             Files.write(folder.file(server, stem, "server.txt"), srv.output());
             problems.addAll(stopped.problems());
 
-            Integer loadgenExit = null;
-            String verification = null;
-            if (loadgen != null) {
-                OptionalInt exit = loadgen.finish(VERIFY_LIMIT);
-                loadgenExit = exit.isPresent() ? exit.getAsInt() : null;
-                if (exit.isEmpty()) problems.add("the load generator did not finish verifying within " + VERIFY_LIMIT.toSeconds() + " s; killed");
-                loadgen.writeOutput(folder.file(server, stem, "loadgen.txt"));
-                verification = loadgen.verification();
-            }
-            Path json = folder.file(server, stem, "loadgen.json");
             LoadResult result = null;
             if (Files.isRegularFile(json)) {
                 try {
@@ -180,13 +175,15 @@ final class BenchmarkRun {
                     problems.add("the load generator's JSON is unreadable: " + e.getMessage());
                 }
             } else if (loadgen != null) {
-                problems.add("the load generator wrote no JSON result (exit status " + loadgenExit + ")"
-                        + lastLines(loadgen.output()));
+                problems.add("the load generator wrote no JSON result (exit status " + loadgenExit + ")" + lastLines(loadgen.output()));
             }
-            Boolean verified = verification != null ? verification.startsWith("log verified")
-                    : result != null ? result.logVerified() : null;
+            String verification = result != null && result.logReport() != null ? result.logReport()
+                    : loadgen != null ? loadgen.printedVerification() : null;
+            Boolean verified = result != null && result.logVerified() != null ? result.logVerified()
+                    : verification != null ? Boolean.valueOf(verification.startsWith("log verified")) : null;
             if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
-            else if (!verified) problems.add("the server's log did not match what was sent");
+            else if (!verified) problems.add("the server's log did not match what was sent: " + firstLine(verification));
+            crossCheck(sc, result, stopped, problems);
 
             keepOrDelete(log, verified);
             ResourceUse use = ResourceUse.of(monitor.samples(), loadStart, loadEnd);
@@ -201,6 +198,23 @@ final class BenchmarkRun {
             if (loadgen != null) loadgen.kill();   // no-op when it has exited
             srv.kill();                            // likewise
         }
+    }
+
+    /**
+     * The server's own count against the load generator's (protocol.md: the summary line is there
+     * for this): every message sent is one record, when messages fit in a record (at most
+     * {@code --max-line}, 64 KiB, bytes).
+     */
+    private static void crossCheck(Scenario sc, LoadResult result, ServerProcess.Stopped stopped, List<String> problems) {
+        Long logged = stopped.summary().get("recordsLogged");
+        if (result == null || result.messagesSent() == null || logged == null || sc.messageBytes() > 65536) return;
+        if (logged.longValue() != result.messagesSent()) {
+            problems.add("the server logged " + logged + " records but the load generator sent " + result.messagesSent() + " messages");
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
     private void keepOrDelete(Path log, Boolean verified) throws IOException {

@@ -10,7 +10,6 @@ import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,12 +57,6 @@ final class ChildProcess {
      */
     static ChildProcess start(List<String> command, Path workingDirectory, Duration limit,
                               Consumer<String> stdout, Consumer<String> stderr) throws IOException {
-        return start(command, workingDirectory, limit, null, stdout, stderr);
-    }
-
-    /** As {@link #start(List, Path, Duration, Consumer, Consumer)} with {@code stdin} pumped into the child's stdin (null: none). */
-    static ChildProcess start(List<String> command, Path workingDirectory, Duration limit, InputStream stdin,
-                              Consumer<String> stdout, Consumer<String> stderr) throws IOException {
         CommandLine cmd = new CommandLine(command.getFirst());
         // handleQuoting=false: arguments are passed as they are, spaces and all.
         for (String arg : command.subList(1, command.size())) cmd.addArgument(arg, false);
@@ -71,7 +64,7 @@ final class ChildProcess {
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(limit).get();
         CapturingExecutor executor = new CapturingExecutor();
         executor.setWorkingDirectory(workingDirectory.toFile());
-        executor.setStreamHandler(new PumpStreamHandler(new LineStream(stdout), new LineStream(stderr), stdin));
+        executor.setStreamHandler(new PumpStreamHandler(new LineStream(stdout), new LineStream(stderr)));
         executor.setWatchdog(watchdog);
         executor.setProcessDestroyer(DESTROYER);
         executor.setExitValues(null);              // every exit status is a result, not an exception

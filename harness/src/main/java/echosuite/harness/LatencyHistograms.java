@@ -11,14 +11,16 @@ import java.nio.file.Path;
 
 /**
  * Reads the load generator's {@code .hlog} interval logs back into one histogram, by histogram
- * addition (never by averaging percentiles), leaving out intervals tagged as warm-up.
+ * addition (never by averaging percentiles). Only untagged intervals are the message latency; the
+ * load generator tags its other histograms (connect time, service time, warm-up) and those are
+ * left out.
  */
 final class LatencyHistograms {
 
     private LatencyHistograms() { }
 
     /**
-     * Adds every non-warm-up interval of {@code hlog} into {@code into}.
+     * Adds every untagged interval of {@code hlog} into {@code into}.
      *
      * @return false if the file is missing
      */
@@ -27,8 +29,7 @@ final class LatencyHistograms {
         try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile())) {
             EncodableHistogram h;
             while ((h = reader.nextIntervalHistogram()) != null) {
-                String tag = h.getTag();
-                if (tag != null && tag.toLowerCase().contains("warm")) continue;
+                if (h.getTag() != null) continue;
                 if (h instanceof Histogram histogram) into.add(histogram);
                 else throw new IOException(hlog + " holds double histograms; expected integer latencies");
             }

@@ -24,12 +24,14 @@ import java.util.Map;
  * @param connectionsPerSecond churn: sessions (connect, messages, close) per second
  * @param established         hold: connections established; {@code failed}: connections that failed
  * @param errors              error counts by kind (mismatch, reset, timeout, refused, ...)
- * @param logVerified         the load generator's own verdict on the server log, if it wrote one
+ * @param logVerified         the load generator's verdict on the server log ({@code --verify-log}), if any
+ * @param logReport           its report on the log, in words, if any
+ * @param messagesSent        every message sent, warm-up included (each is one record in the log)
  */
 record LoadResult(String scenario, Long connections, Long messageBytes, Long messages, Double messagesPerSecond,
                   Double mibPerSecond, Map<String, Double> latencyUs, Map<String, Double> serviceTimeUs,
                   Double connectionsPerSecond, Long established, Long failed, Map<String, Long> errors,
-                  Boolean logVerified) {
+                  Boolean logVerified, String logReport, Long messagesSent) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +52,7 @@ record LoadResult(String scenario, Long connections, Long messageBytes, Long mes
         return new LoadResult(j.path("scenario").asText(null), longOrNull(j, "connections"), bytes,
                 longOrNull(j, "messages"), mps, mib, percentiles(j.path("latencyUs")), percentiles(j.path("serviceTimeUs")),
                 doubleOrNull(j, "connectionsPerSecond"), longOrNull(j, "established"), longOrNull(j, "failed"),
-                errors, verified);
+                errors, verified, j.path("logReport").asText(null), longOrNull(j, "messagesSent"));
     }
 
     /** Sum of all error counts. */

@@ -8,39 +8,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * One load generator process putting one scenario on one server, in two phases:
- * <ol>
- *   <li>the load: it runs until it prints a line starting with {@value #LOAD_FINISHED} (it has
- *       written its results and closed its connections, and now waits to verify the log) or
- *       exits; the harness then stops the server;</li>
- *   <li>the verification: once the server has exited, the harness ends the load generator's stdin
- *       ({@link StdinGate}) and it checks the server's log ({@code --verify-log}), printing
- *       {@code log verified: ...} or {@code log NOT verified: ...} (the protocol module's
- *       {@code LogVerifier.Report}) and exiting.</li>
- * </ol>
- * It is started through Commons Exec like the servers (watchdog, destroyer); only stdin needs the
- * gate, which Commons Exec's {@code PumpStreamHandler} pumps like any other stream.
+ * One load generator process putting one scenario on one server. It runs the load, closes its
+ * connections, checks the server's log with {@code --verify-log} (the server is still running: it
+ * writes every record within 100 ms of receiving it, protocol.md, so once every connection is
+ * closed its log is complete), writes its JSON and exits. The harness stops the server after it.
+ * Started through Commons Exec like the servers (watchdog, process destroyer).
  */
 final class LoadgenRun {
 
-    /** The line prefix by which the load generator says its load is over. */
-    static final String LOAD_FINISHED = "load finished";
-
     private final ChildProcess child;
-    private final StdinGate stdin;
-    private final CompletableFuture<Void> loadFinished = new CompletableFuture<>();
     private final List<String> output = new ArrayList<>();
 
     private LoadgenRun(List<String> command, Path workingDirectory, Duration limit) throws IOException {
-        this.stdin = new StdinGate();
-        this.child = ChildProcess.start(command, workingDirectory, limit, stdin, this::line, this::line);
-        child.onExit().thenRun(() -> loadFinished.complete(null));
+        this.child = ChildProcess.start(command, workingDirectory, limit, this::line, this::line);
     }
 
     static LoadgenRun start(List<String> command, Path workingDirectory, Duration limit) throws IOException {
@@ -48,24 +30,11 @@ final class LoadgenRun {
     }
 
     /**
-     * Waits until the load is over (the {@value #LOAD_FINISHED} line or the process's exit).
+     * Waits for the load generator to exit; kills it if it has not within {@code limit}.
      *
-     * @return false if it was not over within {@code limit}
+     * @return its exit status, or empty if it had to be killed
      */
-    boolean awaitLoadFinished(Duration limit) throws InterruptedException {
-        try {
-            loadFinished.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Lets the load generator verify (ends its stdin) and waits for its exit. */
-    OptionalInt finish(Duration limit) throws InterruptedException {
-        stdin.open();
+    OptionalInt awaitExit(Duration limit) throws InterruptedException {
         OptionalInt exit = child.waitFor(limit);
         if (exit.isEmpty()) {
             child.kill();
@@ -74,21 +43,23 @@ final class LoadgenRun {
         return exit;
     }
 
-    /** Kills it at once. */
+    /** Kills it at once (no-op once it has exited). */
     void kill() {
-        stdin.open();
         child.kill();
     }
 
-    /** Its stdout and stderr lines so far. */
+    /** Its stdout and stderr lines. */
     List<String> output() {
         synchronized (output) {
             return List.copyOf(output);
         }
     }
 
-    /** Its verdict on the log: the {@code log verified: ...} / {@code log NOT verified: ...} paragraph, or null. */
-    String verification() {
+    /**
+     * Its verdict on the log as printed, the {@code log verified: ...} or {@code log NOT verified: ...}
+     * paragraph of the protocol module's {@code LogVerifier.Report}, or null if it printed none.
+     */
+    String printedVerification() {
         List<String> lines = output();
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
@@ -113,6 +84,5 @@ final class LoadgenRun {
         synchronized (output) {
             output.add(line);
         }
-        if (line.startsWith(LOAD_FINISHED)) loadFinished.complete(null);
     }
 }

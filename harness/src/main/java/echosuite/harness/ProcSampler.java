@@ -103,8 +103,8 @@ final class ProcSampler {
                 Integer.parseInt(f[17]));
     }
 
-    /** {RSS, PSS} in bytes from smaps_rollup, or null if the process is gone. */
-    private long[] memory(long pid) {
+    /** {RSS, PSS} in bytes of one process from its smaps_rollup, or null if the process is gone. */
+    long[] memory(long pid) {
         Path dir = proc.resolve(Long.toString(pid));
         try {
             long rss = -1, pss = -1;

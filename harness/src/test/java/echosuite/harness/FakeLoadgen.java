@@ -10,6 +10,12 @@ import org.HdrHistogram.Recorder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -31,7 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
  * harness can be developed and tested before (and independently of) it: it really talks to the
  * server (blocking sockets, one thread per connection), checks every echo byte for byte, records
  * latencies in an HdrHistogram {@link Recorder}, writes the JSON, {@code .hlog} and {@code .hgrm}
- * files, and verifies the server's log with the protocol module's {@link LogVerifier}.
+ * files, and verifies the server's log with the protocol module's {@link LogVerifier} the way the
+ * real one does (after the load, while the server still runs).
  * It is deliberately simple and slow; its figures describe the fake, not the servers' limits.
  *
  * <pre>FakeLoadgen SCENARIO [-c N] [-s BYTES] [-d S] [--warmup S] [-R RATE] [--json F] [--hlog F]
@@ -47,6 +54,7 @@ public final class FakeLoadgen {
     private final Recorder latency = new Recorder(3);
     private final Recorder service = new Recorder(3);
     private final LongAdder messages = new LongAdder();
+    private final LongAdder messagesSent = new LongAdder();
     private final LongAdder sessions = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<Integer, ByteArrayOutputStream> sent = new ConcurrentHashMap<>();
@@ -125,22 +133,54 @@ public final class FakeLoadgen {
         }
         for (Socket s : held) s.close();
         if (hlog != null) hlog.close();
-        write(total);
-        if (!opts.containsKey("--verify-log")) return 0;
 
-        System.out.println(LoadgenRun.LOAD_FINISHED + "; waiting for stdin to end (the server has exited) to verify "
-                + opts.get("--verify-log"));
-        System.out.flush();
-        InputStream in = System.in;
-        while (in.read() >= 0) { /* the harness ends stdin once the server is gone */ }
-        List<List<byte[]>> expected = new ArrayList<>();
-        for (int c = 0; c < nextConnection.get(); c++) {
-            ByteArrayOutputStream b = sent.get(c);
-            expected.add(b == null ? List.of() : LogVerifier.expectedRecords(b.toByteArray(), 65536));
+        LogVerifier.Report report = null;
+        if (opts.containsKey("--verify-log")) {
+            // As the real load generator does: every connection is closed, and a running server
+            // writes each record within 100 ms, so wait (on file events, bounded) for the log to
+            // hold every record sent, then verify it.
+            List<List<byte[]>> expected = new ArrayList<>();
+            long records = 0;
+            for (int c = 0; c < nextConnection.get(); c++) {
+                ByteArrayOutputStream b = sent.get(c);
+                List<byte[]> r = b == null ? List.of() : LogVerifier.expectedRecords(b.toByteArray(), 65536);
+                expected.add(r);
+                records += r.size();
+            }
+            Path log = Path.of(opts.get("--verify-log"));
+            awaitRecords(log, records, 10_000);
+            report = LogVerifier.verify(log, expected);
+            System.out.println(report);
         }
-        LogVerifier.Report report = LogVerifier.verify(Path.of(opts.get("--verify-log")), expected);
-        System.out.println(report);
-        return report.ok() ? 0 : 3;
+        write(total, report);
+        return report == null || report.ok() ? 0 : 1;
+    }
+
+    /** Waits until {@code log} has {@code records} newlines, on file-change events, at most {@code maxMillis}. */
+    private static void awaitRecords(Path log, long records, long maxMillis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + maxMillis;
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            log.toAbsolutePath().getParent().register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+            while (newlines(log) < records) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) return;
+                WatchKey key = watch.poll(left, TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+    }
+
+    private static long newlines(Path log) throws IOException {
+        if (!Files.exists(log)) return 0;
+        long n = 0;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(log), 1 << 16)) {
+            int b;
+            while ((b = in.read()) >= 0) if (b == '\n') n++;
+        }
+        return n;
     }
 
     /** Closed loop on one connection until the measured time is over. */
@@ -218,6 +258,7 @@ public final class FakeLoadgen {
             }
         }
         log.write(msg);
+        messagesSent.increment();
         if (echo.length < msg.length) {
             errors.computeIfAbsent("closedEarly", k -> new LongAdder()).increment();
             return false;
@@ -247,7 +288,7 @@ public final class FakeLoadgen {
         errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
     }
 
-    private void write(Histogram total) throws IOException {
+    private void write(Histogram total, LogVerifier.Report report) throws IOException {
         double seconds = duration;
         ObjectMapper json = new ObjectMapper();
         ObjectNode o = json.createObjectNode();
@@ -256,6 +297,7 @@ public final class FakeLoadgen {
         o.put("connections", connections);
         o.put("messageBytes", size);
         o.put("messages", messages.sum());
+        o.put("messagesSent", messagesSent.sum());
         o.put("messagesPerSecond", messages.sum() / seconds);
         o.put("mibPerSecond", messages.sum() * (double) size / seconds / (1024 * 1024));
         putPercentiles(o.putObject("latencyUs"), total);
@@ -268,6 +310,10 @@ public final class FakeLoadgen {
         ObjectNode e = o.putObject("errors");
         for (String k : List.of("mismatch", "reset", "timeout", "refused", "closedEarly")) {
             e.put(k, errors.getOrDefault(k, new LongAdder()).sum());
+        }
+        if (report != null) {
+            o.put("logVerified", report.ok());
+            o.put("logReport", report.toString());
         }
         if (opts.containsKey("--json")) json.writerWithDefaultPrettyPrinter().writeValue(Path.of(opts.get("--json")).toFile(), o);
         if (opts.containsKey("--hgrm")) {
