@@ -23,7 +23,9 @@ public final class Harness implements Runnable {
         System.setProperty("java.awt.headless", "true");   // XChart draws with AWT; there is no display
         CommandLine cli = new CommandLine(new Harness());
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("suite: " + ex.getMessage() + " (see ./suite " + ex.getCommandLine().getCommandName() + " --help)");
+            String m = ex.getMessage().strip();
+            ex.getCommandLine().getErr().println("suite: " + m + (m.endsWith(".") ? "" : ".") + " (See ./suite "
+                    + ex.getCommandLine().getCommandName() + " --help.)");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -29,8 +29,9 @@ final class RunComparison {
      */
     record Change(String scenario, String server, String kind, Double a, Double b, Double ratio, double noise,
                   boolean noiseAssumed, String verdict) {
+        /** A real change, or figures in one run and none in the other (a server failed, or was not run). */
         boolean flagged() {
-            return verdict.equals("better") || verdict.equals("worse") || verdict.startsWith("only") || verdict.contains("failed");
+            return verdict.equals("better") || verdict.equals("worse") || (a == null) != (b == null);
         }
     }
 
