@@ -183,6 +183,9 @@ final class BenchmarkRun {
                     : verification != null ? Boolean.valueOf(verification.startsWith("log verified")) : null;
             if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
             else if (!verified) problems.add("the server's log did not match what was sent: " + firstLine(verification));
+            if (loadgenExit != null && loadgenExit != 0) {
+                problems.add("the load generator exited with status " + loadgenExit + lastLines(loadgen.output()));
+            }
             crossCheck(sc, result, stopped, problems);
 
             keepOrDelete(log, verified);

@@ -9,13 +9,17 @@ import java.util.List;
  */
 enum Profile {
 
-    /** About 2 minutes for four servers; CI runs it. One run of each load, all short. */
+    /**
+     * Within 3 minutes for four servers; CI runs it. One short run of each kind of load but rate
+     * (an open-loop figure needs more seconds than CI can give it to mean anything). Sized so that
+     * the forking server, whose every connection starts a JVM on the one CPU it is pinned to,
+     * still gets its connections up within the warm-up and the load generator's 10 s echo timeout.
+     */
     QUICK(List.of(
             new Scenario("pingpong", 1, 64, 1, 2, 0, 1),
-            new Scenario("pingpong", 16, 64, 1, 2, 0, 1),
-            new Scenario("rate", 4, 64, 1, 2, 2000, 1),
+            new Scenario("pingpong", 8, 64, 2, 2, 0, 1),
             new Scenario("churn", 4, 64, 0, 2, 0, 1),
-            new Scenario("hold", 100, 64, 0, 2, 0, 1),
+            new Scenario("hold", 16, 64, 0, 2, 0, 1),
             new Scenario("bulk", 1, 65536, 0, 1, 0, 1))),
 
     /**

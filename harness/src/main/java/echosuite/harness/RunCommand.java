@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs every server under the profile's scenarios and writes results/runs/<timestamp>/ "
                 + "(summary.md, summary.csv, summary.json, plots, index.html); results/latest points to it.",
-                "Exit status 0 when every built server ran every scenario with a verified log, 1 otherwise."},
+                "Exit status 0 when every built server ran every scenario without errors and with a verified log, 1 otherwise."},
         footer = {"", "Examples:", "  ./suite run --profile quick",
                 "  ./suite run --servers selector,threaded --scenarios pingpong,hold"})
 final class RunCommand implements Callable<Integer> {
@@ -97,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
         System.out.println(SummaryWriter.console(table));
         System.out.println("Results: " + runDir + " (open index.html; summary.md, summary.csv, summary.json)");
         long bad = table.rows().stream().filter(r -> !r.status().equals("not built")
-                && (!r.status().equals("ok") || !Boolean.TRUE.equals(r.logVerified()) || !r.problems().isEmpty())).count();
+                && (!r.status().equals("ok") || !Boolean.TRUE.equals(r.logVerified()) || !r.problems().isEmpty()
+                    || r.errors() == null || r.errors() > 0)).count();
         if (bad > 0) System.out.println(bad + " row(s) had problems; see the tables and the lists under them.");
         return bad == 0 ? 0 : 1;
     }
