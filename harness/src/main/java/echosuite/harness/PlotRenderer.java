@@ -7,10 +7,12 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,15 @@ final class PlotRenderer {
 
     private PlotRenderer() { }
 
+    /** One colour per server in every plot, so a reader learns it once. */
+    private static final Map<String, Color> COLORS = Map.of(
+            "threaded", new Color(0x1f77b4), "virtualthreads", new Color(0xff7f0e),
+            "selector", new Color(0x9467bd), "forking", new Color(0x2ca02c));
+
+    private static Color color(String server) {
+        return COLORS.getOrDefault(server, Color.DARK_GRAY);
+    }
+
     /** Draws every plot the run's results allow; returns them in page order. */
     static List<Plot> renderAll(RunFolder folder, ResultTable table) throws IOException {
         Files.createDirectories(folder.plots());
@@ -49,7 +60,7 @@ final class PlotRenderer {
         Plot p = throughputVersusConnections(folder, table);
         if (p != null) plots.add(p);
         for (String id : table.scenarios()) {
-            p = latencyDistribution(folder, id);
+            p = latencyDistribution(folder, table, id);
             if (p != null) plots.add(p);
         }
         p = bars(folder, table, "hold", "hold-memory-per-connection", "Memory per held connection (PSS, lower is better)",
@@ -61,7 +72,7 @@ final class PlotRenderer {
         return plots;
     }
 
-    private static Plot latencyDistribution(RunFolder folder, String scenarioId) throws IOException {
+    private static Plot latencyDistribution(RunFolder folder, ResultTable table, String scenarioId) throws IOException {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Latency by percentile: " + scenarioId).xAxisTitle("percentile").yAxisTitle("latency (µs)").build();
         chart.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW);
@@ -71,6 +82,7 @@ final class PlotRenderer {
         boolean any = false;
         Map<String, Histogram> byServer = new LinkedHashMap<>();
         Map<String, Double> p50 = new LinkedHashMap<>();
+        for (String server : table.info().servers()) byServer.put(server, new Histogram(3));   // the run's order
         for (Measurement m : folder.measurements()) {
             if (!m.scenario().id().equals(scenarioId) || m.outcome() != Measurement.Outcome.OK) continue;
             Histogram h = byServer.computeIfAbsent(m.server(), s -> new Histogram(3));
@@ -90,7 +102,7 @@ final class PlotRenderer {
                 ys.add(Math.max(1.0, h.highestEquivalentValue(v.getValueIteratedTo()) / perMicro));
             }
             if (xs.size() < 2) continue;
-            chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.NONE);
+            chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.NONE).setLineColor(color(e.getKey()));
             any = true;
         }
         if (!any) return null;
@@ -116,8 +128,10 @@ final class PlotRenderer {
             List<ResultRow> rows = new ArrayList<>(e.getValue());
             rows.sort((a, b) -> Long.compare(a.connections(), b.connections()));
             if (rows.size() < 2) continue;
-            chart.addSeries(e.getKey(), rows.stream().map(r -> Math.log10(r.connections())).toList(),
+            XYSeries series = chart.addSeries(e.getKey(), rows.stream().map(r -> Math.log10(r.connections())).toList(),
                     rows.stream().map(ResultRow::messagesPerSecond).toList());
+            series.setLineColor(color(e.getKey()));
+            series.setMarkerColor(color(e.getKey()));
             any = true;
         }
         return any ? save(folder, chart, "throughput-vs-connections", "Messages per second versus connections") : null;
@@ -149,7 +163,7 @@ final class PlotRenderer {
         for (Map.Entry<String, List<Double>> e : byServer.entrySet()) {
             // A server without a figure in any of these scenarios (not built, failed) gets no bar or legend entry.
             if (e.getValue().stream().allMatch(v -> v == 0.0)) continue;
-            chart.addSeries(e.getKey(), scenarios, e.getValue());
+            chart.addSeries(e.getKey(), scenarios, e.getValue()).setFillColor(color(e.getKey()));
         }
         return save(folder, chart, file, title);
     }

@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Only these scenarios of the profile: kinds (pingpong, rate, churn, hold, bulk) or ids (pingpong-c16-64B).")
     List<String> scenarios;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Folder for the run folders (default: results/runs).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder for the run folders (default: results/runs; only then is results/latest updated).")
     Path out;
 
     @Option(names = "--baseline", defaultValue = "selector", paramLabel = "NAME",
