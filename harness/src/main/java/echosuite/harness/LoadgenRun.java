@@ -13,8 +13,9 @@ import java.util.OptionalInt;
  * One load generator process putting one scenario on one server. It runs the load, closes its
  * connections, checks the server's log with {@code --verify-log} (the server is still running: it
  * writes every record within 100 ms of receiving it, protocol.md, so once every connection is
- * closed its log is complete), writes its JSON and exits. The harness stops the server after it.
- * Started through Commons Exec like the servers (watchdog, process destroyer).
+ * closed its log is complete), writes its JSON (verdict included: {@code logVerified},
+ * {@code logReport}) and exits. The harness stops the server after it. Started through Commons
+ * Exec like the servers (watchdog, process destroyer); its output is kept for the run folder.
  */
 final class LoadgenRun {
 
@@ -53,23 +54,6 @@ final class LoadgenRun {
         synchronized (output) {
             return List.copyOf(output);
         }
-    }
-
-    /**
-     * Its verdict on the log as printed, the {@code log verified: ...} or {@code log NOT verified: ...}
-     * paragraph of the protocol module's {@code LogVerifier.Report}, or null if it printed none.
-     */
-    String printedVerification() {
-        List<String> lines = output();
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i);
-            if (l.startsWith("log verified") || l.startsWith("log NOT verified")) {
-                StringBuilder s = new StringBuilder(l);
-                for (int k = i + 1; k < lines.size() && lines.get(k).startsWith("  - "); k++) s.append('\n').append(lines.get(k));
-                return s.toString();
-            }
-        }
-        return null;
     }
 
     void writeOutput(Path file) {

@@ -25,8 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code ./suite run --profile quick} end to end, once for the whole class: every built server,
- * the real load generator if it is built (else the {@link FakeLoadgen}), real processes, real
- * /proc samples. Then the results are checked as a reader would: every server has rows with
+ * the load generator, real processes, real /proc samples. Then the results are checked as a reader would: every server has rows with
  * figures, logs verified, summaries, plots and a page that a real browser renders with its tables.
  */
 class QuickRunEndToEndTest {
@@ -45,10 +44,6 @@ class QuickRunEndToEndTest {
         Path out = Path.of("target/quick-runs").toAbsolutePath();
         Files.createDirectories(out);
         List<String> args = new ArrayList<>(List.of("run", "--profile", "quick", "--out", out.toString()));
-        if (!Files.isRegularFile(ROOT.resolve("loadgen/target/loadgen.jar"))) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            args.addAll(List.of("--loadgen", java + " -cp " + System.getProperty("java.class.path") + " " + FakeLoadgen.class.getName()));
-        }
         builtServers = RunCommand.ALL_SERVERS.stream()
                 .filter(s -> Files.isRegularFile(BenchmarkRun.serverJar(ROOT, s))).toList();
         assertFalse(builtServers.isEmpty(), "at least one server must be built for this test");
