@@ -142,15 +142,9 @@ final class BenchmarkRun {
         try {
             long loadStart = monitor.sampleNow().atMillis();
             Path json = folder.file(server, stem, "loadgen.json");
-            List<String> cmd = new ArrayList<>(loadPin);
-            cmd.addAll(settings.loadgenCommand());
-            cmd.addAll(sc.loadgenArguments());
-            cmd.addAll(List.of("--json", json.toString(), "--hlog", folder.file(server, stem, "hlog").toString(),
-                    "--hgrm", folder.file(server, stem, "hgrm").toString(), "--quiet", "--verify-log", log.toString(),
-                    srv.address()));
             Integer loadgenExit = null;
             try {
-                loadgen = LoadgenRun.start(cmd, settings.projectRoot(), life);
+                loadgen = LoadgenRun.start(loadgenCommand(server, stem, sc, log, srv.address()), settings.projectRoot(), life);
                 OptionalInt exit = loadgen.awaitExit(Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT));
                 if (exit.isEmpty()) problems.add("the load generator had not finished " + LOAD_GRACE.plus(VERIFY_LIMIT).toSeconds()
                         + " s after its planned end; killed");
@@ -167,16 +161,7 @@ final class BenchmarkRun {
             Files.write(folder.file(server, stem, "server.txt"), srv.output());
             problems.addAll(stopped.problems());
 
-            LoadResult result = null;
-            if (Files.isRegularFile(json)) {
-                try {
-                    result = LoadResult.read(json);
-                } catch (IOException e) {
-                    problems.add("the load generator's JSON is unreadable: " + e.getMessage());
-                }
-            } else if (loadgen != null) {
-                problems.add("the load generator wrote no JSON result (exit status " + loadgenExit + ")" + lastLines(loadgen.output()));
-            }
+            LoadResult result = readResult(json, loadgen, loadgenExit, problems);
             String verification = result == null ? null : result.logReport();
             Boolean verified = result == null ? null : result.logVerified();
             if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
@@ -198,6 +183,31 @@ final class BenchmarkRun {
             monitor.close();
             if (loadgen != null) loadgen.kill();   // no-op when it has exited
             srv.kill();                            // likewise
+        }
+    }
+
+    /** The load generator's command line for one repetition: scenario, output files, log to verify, target. */
+    private List<String> loadgenCommand(String server, String stem, Scenario sc, Path log, String address) {
+        List<String> cmd = new ArrayList<>(loadPin);
+        cmd.addAll(settings.loadgenCommand());
+        cmd.addAll(sc.loadgenArguments());
+        cmd.addAll(List.of("--json", folder.file(server, stem, "loadgen.json").toString(),
+                "--hlog", folder.file(server, stem, "hlog").toString(), "--hgrm", folder.file(server, stem, "hgrm").toString(),
+                "--quiet", "--verify-log", log.toString(), address));
+        return cmd;
+    }
+
+    /** The load generator's JSON result, or null with the reason added to {@code problems}. */
+    private static LoadResult readResult(Path json, LoadgenRun loadgen, Integer exit, List<String> problems) {
+        if (!Files.isRegularFile(json)) {
+            if (loadgen != null) problems.add("the load generator wrote no JSON result (exit status " + exit + ")" + lastLines(loadgen.output()));
+            return null;
+        }
+        try {
+            return LoadResult.read(json);
+        } catch (IOException e) {
+            problems.add("the load generator's JSON is unreadable: " + e.getMessage());
+            return null;
         }
     }
 
