@@ -22,6 +22,15 @@ public interface EchoServer {
      */
     void shutdown(Instant deadline) throws InterruptedException;
 
+    /**
+     * Records written to the log file, for the summary line; asked after {@link #shutdown} and
+     * after {@code log} is closed. A model whose records go through {@code log} keeps this
+     * default; the forking server, whose logger is another process, answers for itself.
+     */
+    default long recordsLogged(RecordLog log) {
+        return log.recordsWritten();
+    }
+
     /** What the server needs from its surroundings; handed to the model's constructor. */
     record Context(ServerOptions options, RecordLog log, ServerCounters counters, BurstReporter reporter) { }
 }

@@ -109,7 +109,7 @@ public final class ServerRunner {
         stop.await();
         server.shutdown(Instant.now().plus(SHUTDOWN_GRACE));
         closeQuietly(log);
-        System.out.println(counters.summaryLine(log.recordsWritten()));
+        System.out.println(counters.summaryLine(server.recordsLogged(log)));
         System.out.flush();
         return 0;
     }

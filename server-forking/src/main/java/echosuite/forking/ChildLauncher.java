@@ -1,0 +1,139 @@
+package echosuite.forking;
+
+import java.io.File;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+/**
+ * Starts the two kinds of child JVM with {@code posix_spawn}, giving each exactly the file
+ * descriptors it should hold and nothing else: where {@code echo_storeserv.c} calls
+ * {@code fork()} and the child simply keeps {@code clnt_sock} and {@code fds[1]}, here the file
+ * actions {@code dup2} the client socket to fd 0 and the pipe to fd 3, then close every
+ * descriptor from 4 up ({@code addclosefrom_np}), so no child holds another's client, the
+ * listening socket, the log file or the read end of the pipe.
+ *
+ * <p>The command line and the environment of each kind are fixed and built once (see
+ * {@link #jvmOptions}): a child's start cost is this model's price per connection, and the
+ * options keep it low: the JDK's AOT cache when one is given (classes already loaded and linked),
+ * the C1 compiler only, the serial collector, a small heap, no perf-data file, and a class path
+ * of this module's jar only (with the protocol jar its manifest names).
+ *
+ * <p>Children get a clean signal state and a process group of their own (a Ctrl-C in the
+ * terminal reaches only the parent, which stops them in order). Thread-safe after construction.
+ */
+final class ChildLauncher {
+
+    /** Environment of every child: fixed, so a child never depends on the caller's environment (no JAVA_TOOL_OPTIONS). */
+    static final List<String> ENVIRONMENT = List.of("PATH=/usr/bin:/bin", "LANG=C.UTF-8");
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment javaPath;
+    private final MemorySegment environment;
+    private final MemorySegment attributes;
+    private final MemorySegment handlerArgv;
+    private final MemorySegment loggerArgv;
+    private final List<String> handlerCommand;
+
+    /**
+     * @param aotCache   the handler child's AOT cache file, or null to start without one
+     * @param maxLine    the {@code --max-line} option, handed to every handler child
+     * @param maxConnectionsPerChild prefork: connections a child serves before it exits (0: no limit)
+     * @param log        the log file, handed to the logger child
+     * @param maxBacklog bytes of records the logger may hold before it stops reading the pipe
+     */
+    ChildLauncher(Path aotCache, int maxLine, long maxConnectionsPerChild, Path log, int maxBacklog)
+            throws Posix.PosixException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = absoluteClassPath();
+        this.javaPath = arena.allocateFrom(java);
+        this.environment = strings(ENVIRONMENT);
+        this.attributes = Posix.cleanSpawnAttributes(arena, true);
+
+        List<String> handler = new ArrayList<>(List.of(java));
+        handler.addAll(jvmOptions(aotCache, "32m"));
+        handler.addAll(List.of("-cp", classPath, HandlerProcess.class.getName(),
+                Integer.toString(maxLine), Long.toString(maxConnectionsPerChild)));
+        this.handlerCommand = List.copyOf(handler);
+        this.handlerArgv = strings(handler);
+
+        List<String> logger = new ArrayList<>(List.of(java));
+        logger.addAll(jvmOptions(null, "64m"));
+        logger.addAll(List.of("-cp", classPath, LoggerProcess.class.getName(),
+                log.toAbsolutePath().toString(), Integer.toString(maxBacklog)));
+        this.loggerArgv = strings(logger);
+    }
+
+    /**
+     * The JVM options of a child: the fixed, minimal list that makes a small JVM start fast.
+     */
+    static List<String> jvmOptions(Path aotCache, String maxHeap) {
+        List<String> options = new ArrayList<>(List.of(
+                "-XX:TieredStopAtLevel=1",          // C1 only: a short-lived process never profits from C2
+                "-XX:+UseSerialGC",                 // the collector with the least to set up
+                "-Xms8m", "-Xmx" + maxHeap,
+                "-Xss512k",
+                "-XX:-UsePerfData",                 // no hsperfdata file to create and map
+                "-Xshare:auto"));
+        if (aotCache != null && Files.isRegularFile(aotCache)) options.add("-XX:AOTCache=" + aotCache);
+        return options;
+    }
+
+    /** The handler child's command line (for the AOT training run and for diagnostics). */
+    List<String> handlerCommand() {
+        return handlerCommand;
+    }
+
+    /**
+     * Starts a handler child: {@code socketFd} (a client, or the listening socket in prefork
+     * mode) becomes its fd 0, stderr its fd 1 and 2, {@code pipeWriteFd} its fd 3.
+     */
+    int spawnHandler(int socketFd, int pipeWriteFd) throws Posix.PosixException {
+        return spawn(handlerArgv, new int[][] {{socketFd, 0}, {2, 1}, {pipeWriteFd, 3}}, 4);
+    }
+
+    /**
+     * Starts the logger child: {@code pipeReadFd} becomes its fd 0, stderr its fd 1 and 2,
+     * {@code countersFd} (the shared {@link LoggerCounters} page) its fd 3.
+     */
+    int spawnLogger(int pipeReadFd, int countersFd) throws Posix.PosixException {
+        return spawn(loggerArgv, new int[][] {{pipeReadFd, 0}, {2, 1}, {countersFd, 3}}, 4);
+    }
+
+    /** posix_spawn with the file actions: each {@code dup2(from, to)} in order, then close everything from {@code closeFrom} up. */
+    private int spawn(MemorySegment argv, int[][] dup2, int closeFrom) throws Posix.PosixException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment actions = call.allocate(Posix.FILE_ACTIONS_BYTES, 16);
+            Posix.fileActionsInit(actions);
+            try {
+                for (int[] d : dup2) Posix.fileActionsDup2(actions, d[0], d[1]);
+                Posix.fileActionsCloseFrom(actions, closeFrom);
+                return Posix.spawn(javaPath, actions, attributes, argv, environment);
+            } finally {
+                Posix.fileActionsDestroy(actions);
+            }
+        }
+    }
+
+    /** A NULL-terminated C array of C strings, like {@code argv} and {@code envp}. */
+    private MemorySegment strings(List<String> values) {
+        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    /** This JVM's class path with absolute entries, so a child finds it from any directory. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) entries.add(Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}

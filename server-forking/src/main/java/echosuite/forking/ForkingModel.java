@@ -1,0 +1,130 @@
+package echosuite.forking;
+
+import echosuite.protocol.BurstReporter;
+import echosuite.protocol.EchoServer;
+import echosuite.protocol.RecordLog;
+import echosuite.protocol.ServerCounters;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/**
+ * What both forking modes share, in the order of {@code echo_storeserv.c}'s {@code main}:
+ * start the logger child behind its pipe, open the listening socket, then let the mode start
+ * handler children ({@link ProcessPerClientServer}: one per accepted connection;
+ * {@link PreforkServer}: a fixed pool that accepts by itself). A {@link Reaper} collects every
+ * child that ends.
+ *
+ * <p>Graceful shutdown, within protocol.md's 5 seconds: stop accepting (or restarting
+ * children), close the listening socket, end every handler child ({@link
+ * HandlerChildren#terminateAll}), then close the parent's pipe end and let the logger drain to
+ * end of file ({@link LoggerSupervisor#finish}). The children's counts reach the summary
+ * through the logger: each child sends a REPORT frame after its last records, the logger adds
+ * them up in the shared {@link LoggerCounters} page, and the parent reads that page last.
+ *
+ * <p>The parent opens the log file too ({@code ServerRunner} does, to check that it is
+ * writable before anything starts) but never writes to it; the logger child does.
+ */
+abstract class ForkingModel implements EchoServer {
+
+    /** Pause after accept or spawn fails, so exhaustion never spins a core. */
+    static final long BACKOFF_MILLIS = 100;
+    /** Time the logger gets, after the children's deadline, to write what is left. */
+    static final long LOGGER_DRAIN_MILLIS = 1000;
+
+    private final Context context;
+    private final ForkingOptions forking;
+    private Reaper reaper;
+    private ChildLauncher launcher;
+    private LoggerSupervisor logger;
+    private HandlerChildren children;
+    private ListeningSocket listening;
+    private volatile boolean stopping;
+
+    ForkingModel(Context context, ForkingOptions forking) {
+        this.context = context;
+        this.forking = forking;
+    }
+
+    @Override
+    public final InetSocketAddress start() throws IOException {
+        reaper = new Reaper(context.reporter());
+        launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, forking.maxConnectionsPerChild,
+                context.options().log, context.options().maxLogBacklog);
+        logger = LoggerSupervisor.start(launcher, reaper, context.reporter());
+        children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
+        try {
+            listening = ListeningSocket.open(context.options().bind, context.options().port);
+        } catch (IOException e) {
+            try {
+                logger.finish(Instant.now().plusSeconds(2));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            reaper.close();
+            throw e;
+        }
+        startChildren();
+        return listening.address();
+    }
+
+    /** Starts the mode's way of serving: an accept loop, or the preforked pool. */
+    abstract void startChildren() throws IOException;
+
+    /** Stops starting handler children; returns when no more will be started. */
+    abstract void stopAccepting() throws InterruptedException;
+
+    /** True if the children count connections (prefork: they accept), false if the parent does. */
+    abstract boolean childrenCountConnections();
+
+    @Override
+    public final void shutdown(Instant deadline) throws InterruptedException {
+        stopping = true;
+        stopAccepting();
+        listening.close();                                  // close(serv_sock)
+        children.terminateAll(deadline);
+        logger.finish(Instant.now().plusMillis(LOGGER_DRAIN_MILLIS));
+        reaper.close();
+        LoggerCounters logged = logger.counters();
+        ServerCounters counters = context.counters();
+        counters.bytesEchoed.add(logged.get(LoggerCounters.BYTES_ECHOED));
+        counters.errors.add(logged.get(LoggerCounters.ERRORS));
+        counters.recordsLost.add(logger.recordsLost());
+        if (childrenCountConnections()) counters.connectionsAccepted.add(logged.get(LoggerCounters.CONNECTIONS));
+    }
+
+    /** Records the logger child wrote, for the summary line (the parent's own log writer writes none). */
+    @Override
+    public long recordsLogged(RecordLog parentLog) {
+        return logger == null ? 0 : logger.counters().get(LoggerCounters.WRITTEN);
+    }
+
+    final boolean stopping() {
+        return stopping;
+    }
+
+    final ListeningSocket listening() {
+        return listening;
+    }
+
+    final ChildLauncher launcher() {
+        return launcher;
+    }
+
+    final HandlerChildren children() {
+        return children;
+    }
+
+    final ForkingOptions forking() {
+        return forking;
+    }
+
+    final ServerCounters counters() {
+        return context.counters();
+    }
+
+    final BurstReporter reporter() {
+        return context.reporter();
+    }
+}

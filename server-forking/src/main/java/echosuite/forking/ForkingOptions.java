@@ -1,0 +1,63 @@
+package echosuite.forking;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The forking server's own options, beside the common {@code ServerOptions}. */
+final class ForkingOptions {
+
+    /** File name of the handler child's AOT cache, looked for beside the server's jar. */
+    static final String AOT_CACHE_NAME = "server-forking-child.aot";
+
+    @Option(names = "--max-children", paramLabel = "N", defaultValue = "256",
+            description = "Handler processes alive at once; at the limit the parent stops accepting and new clients wait in the listen backlog until a child ends (default: ${DEFAULT-VALUE}).")
+    int maxChildren;
+
+    @Option(names = "--prefork", paramLabel = "N", defaultValue = "0",
+            description = "Start N long-lived handler processes that share the listening socket and each serve one connection at a time (Apache prefork); 0: one process per connection (default: ${DEFAULT-VALUE}).")
+    int prefork;
+
+    @Option(names = "--max-connections-per-child", paramLabel = "K", defaultValue = "0",
+            description = "With --prefork: a child exits after K connections and a fresh one replaces it; 0: never (default: ${DEFAULT-VALUE}).")
+    long maxConnectionsPerChild;
+
+    @Option(names = "--aot-cache", paramLabel = "FILE",
+            description = "AOT cache for the handler processes' JVMs (made by bench/make-aot-cache.sh); default: "
+                    + AOT_CACHE_NAME + " beside the server's jar, if present.")
+    Path aotCache;
+
+    @Option(names = "--no-aot-cache", description = "Start handler processes without an AOT cache.")
+    boolean noAotCache;
+
+    /** Checks ranges; returns a sentence describing the first problem, or null. */
+    String problem() {
+        if (maxChildren < 1) return "--max-children must be at least 1, got " + maxChildren + ".";
+        if (prefork < 0) return "--prefork must be 0 or more, got " + prefork + ".";
+        if (maxConnectionsPerChild < 0) return "--max-connections-per-child must be 0 or more, got " + maxConnectionsPerChild + ".";
+        if (maxConnectionsPerChild > 0 && prefork == 0) return "--max-connections-per-child needs --prefork.";
+        if (aotCache != null && !Files.isRegularFile(aotCache)) return "--aot-cache " + aotCache + " is not a file.";
+        return null;
+    }
+
+    /** The AOT cache the handler children start with, or null for none. */
+    Path aotCache() {
+        if (noAotCache) return null;
+        if (aotCache != null) return aotCache.toAbsolutePath();
+        Path jar = jarPath();
+        if (jar == null) return null;
+        Path beside = jar.resolveSibling(AOT_CACHE_NAME);
+        return Files.isRegularFile(beside) ? beside : null;
+    }
+
+    /** The jar this class was loaded from, or null when it runs from a classes directory. */
+    static Path jarPath() {
+        try {
+            Path p = Path.of(ForkingOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) ? p.toAbsolutePath() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

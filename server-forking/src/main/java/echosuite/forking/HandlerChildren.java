@@ -1,0 +1,93 @@
+package echosuite.forking;
+
+import echosuite.protocol.BurstReporter;
+import echosuite.protocol.ServerCounters;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live handler children of one server, and what happens when one ends: a child that did not
+ * exit with status 0 is reported once (per burst) on stderr, counted as an error, and announced
+ * to the logger (so its unfinished batch, if any, is counted as lost rather than waited for).
+ * Also the graceful end of all of them. Thread-safe.
+ */
+final class HandlerChildren {
+
+    /** After the deadline, children get a second SIGTERM (close the connection) and this long to exit. */
+    static final long CLOSE_GRACE_MILLIS = 500;
+
+    private final Set<Integer> live = ConcurrentHashMap.newKeySet();
+    private final Reaper reaper;
+    private final LoggerSupervisor logger;
+    private final ServerCounters counters;
+    private final BurstReporter reporter;
+
+    HandlerChildren(Reaper reaper, LoggerSupervisor logger, ServerCounters counters, BurstReporter reporter) {
+        this.reaper = reaper;
+        this.logger = logger;
+        this.counters = counters;
+        this.reporter = reporter;
+    }
+
+    /**
+     * Spawns a handler child on {@code socketFd} and registers it; {@code onExit} runs (on the
+     * reaper thread) after the child ended and was accounted for.
+     */
+    int spawn(ChildLauncher launcher, int socketFd, Runnable onExit) throws Posix.PosixException {
+        // Registered in `live` inside the spawn, under the reaper's lock, so that the exit
+        // listener of a child that ends at once always finds it there.
+        return reaper.spawn(() -> {
+            int pid = launcher.spawnHandler(socketFd, logger.pipeWriteFd());
+            live.add(pid);
+            return pid;
+        }, (p, status) -> {
+            if (!Posix.exitedCleanly(status)) {
+                counters.errors.increment();
+                reporter.report("handler child " + p + " ended with " + Posix.describeStatus(status));
+                logger.childGone(p);
+            }
+            live.remove(p);
+            onExit.run();
+        });
+    }
+
+    /** Live children. */
+    int count() {
+        return live.size();
+    }
+
+    /** Pids of the live children (a snapshot). */
+    List<Integer> pids() {
+        return List.copyOf(live);
+    }
+
+    /**
+     * Graceful end: SIGTERM to each child (it ends its connection as if the client had sent EOF,
+     * logs the unfinished record and exits), wait until {@code deadline}; then a second SIGTERM
+     * (close the connection: a client that does not read) and {@value #CLOSE_GRACE_MILLIS} ms;
+     * then SIGKILL. Returns when every child has been reaped.
+     */
+    void terminateAll(Instant deadline) throws InterruptedException {
+        List<Integer> children = pids();
+        signalAll(children, Posix.SIGTERM);
+        if (reaper.awaitGone(children, deadline)) return;
+        signalAll(pids(), Posix.SIGTERM);
+        if (reaper.awaitGone(children, Instant.now().plusMillis(CLOSE_GRACE_MILLIS))) return;
+        reporter.report(live.size() + " handler child(ren) did not end by the deadline; killing them");
+        signalAll(pids(), Posix.SIGKILL);
+        reaper.awaitGone(children, Instant.now().plusSeconds(2));
+    }
+
+    private void signalAll(List<Integer> children, int signal) {
+        for (int pid : children) {
+            try {
+                Posix.kill(pid, signal);
+            } catch (Posix.PosixException e) {
+                reporter.report("cannot signal child " + pid + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package echosuite.forking;
+
+import echosuite.protocol.BlockingConnection;
+import echosuite.protocol.BurstReporter;
+import echosuite.protocol.ServerCounters;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The handler child: the code {@code echo_storeserv.c} runs after {@code fork()} returns 0,
+ * as a JVM of its own. Started by the parent as {@code java ... HandlerProcess MAXLINE MAXCONN}
+ * with:
+ * <ul>
+ *   <li>fd 0: the client's socket (one process per connection), or the parent's listening
+ *       socket ({@code --prefork}); {@link System#inheritedChannel()} turns it into a
+ *       {@link SocketChannel} or a {@link ServerSocketChannel};</li>
+ *   <li>fd 1 and 2: the parent's standard error;</li>
+ *   <li>fd 3: the write end of the logger pipe ({@link FrameWriter}). Nothing else.</li>
+ * </ul>
+ * Why fd 3 and not stdout: when a channel from {@code System.inheritedChannel()} is closed,
+ * the JDK points fds 0, 1 and 2 at {@code /dev/null} (inetd style), so anything written to
+ * fd 1 after the client's socket is closed (this connection's REPORT, or its last records when
+ * a second SIGTERM closed the socket) would silently vanish.
+ * It serves its client with the same {@link BlockingConnection} loop the threaded servers run,
+ * and sends the connection's records, then a REPORT of its counts, through the pipe.
+ * In prefork mode it accepts and serves connections one after another, at most MAXCONN
+ * (0: no limit), then exits so that the parent starts a fresh one.
+ *
+ * <p>SIGTERM (graceful shutdown): the first one ends the client's input as if it had sent EOF
+ * (its unfinished record is logged, the echo it is owed is sent) and stops accepting; a second
+ * one closes the connection outright (a client that does not read its echo). Exit status 0
+ * when the connection ended normally, 1 on an I/O error, 2 when fd 0 is not a socket.
+ */
+public final class HandlerProcess {
+
+    private static volatile SocketChannel current;
+    private static volatile ServerSocketChannel listener;
+    private static volatile int terms;
+
+    private HandlerProcess() { }
+
+    public static void main(String[] args) throws IOException {
+        // Opening /proc/self/fd/3 gives a second handle on the inherited pipe; every write of a
+        // FileOutputStream is one write() call, so each frame goes in whole.
+        FileOutputStream pipe = new FileOutputStream("/proc/self/fd/3");
+        int maxLine = Integer.parseInt(args[0]);
+        long maxConnections = Long.parseLong(args[1]);
+        int pid = (int) ProcessHandle.current().pid();
+        FrameWriter frames = new FrameWriter(pipe, pid);
+        BurstReporter reporter = BurstReporter.stderr("server-forking child " + pid);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> terminate());
+
+        Channel inherited = System.inheritedChannel();
+        int status;
+        if (inherited instanceof SocketChannel client) {
+            status = serve(client, maxLine, frames, reporter) ? 0 : 1;
+        } else if (inherited instanceof ServerSocketChannel server) {
+            status = acceptLoop(server, maxLine, maxConnections, frames, reporter);
+        } else {
+            System.err.println("server-forking child: fd 0 is not a socket; this program is started by the forking server.");
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    /** Serves one connection to its end and reports it; returns true if it ended without an I/O error. */
+    static boolean serve(SocketChannel client, int maxLine, FrameWriter frames, BurstReporter reporter) throws IOException {
+        current = client;
+        if (terms > 0) client.shutdownInput();                    // SIGTERM came before the connection
+        ServerCounters counters = new ServerCounters();
+        new BlockingConnection(client, maxLine, frames, counters, reporter, () -> { }).run();
+        current = null;
+        long errors = counters.errors.sum();
+        frames.report(counters.bytesEchoed.sum(), errors);
+        return errors == 0;
+    }
+
+    /** Prefork: accept and serve one connection at a time, like an Apache prefork worker. */
+    private static int acceptLoop(ServerSocketChannel server, int maxLine, long maxConnections,
+                                  FrameWriter frames, BurstReporter reporter) throws IOException {
+        listener = server;
+        if (terms > 0) return 0;
+        int status = 0;
+        for (long served = 0; maxConnections == 0 || served < maxConnections; served++) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (AsynchronousCloseException stopped) {        // SIGTERM closed the listener
+                break;
+            }
+            if (!serve(client, maxLine, frames, reporter)) status = 1;
+            if (terms > 0) break;
+        }
+        return status;
+    }
+
+    /** SIGTERM: first, end as if the client sent EOF and stop accepting; second, close. */
+    private static void terminate() {
+        int n = ++terms;                                           // only the signal thread writes it
+        try {
+            ServerSocketChannel server = listener;
+            if (server != null) server.close();
+            SocketChannel client = current;
+            if (client == null) return;
+            if (n == 1) client.shutdownInput();
+            else client.close();
+        } catch (IOException e) {
+            // the connection is ending anyway
+        }
+    }
+}

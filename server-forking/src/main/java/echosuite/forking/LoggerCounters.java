@@ -1,0 +1,70 @@
+package echosuite.forking;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The logger's counts, kept in one page of memory shared by the logger process and the parent
+ * (a {@code memfd} both map). The logger stores each count the moment it changes, with a plain
+ * memory write and no system call; the parent reads them whenever it wants, and still can
+ * after the logger was killed, which is how it knows how many records may have been lost.
+ *
+ * <p>Invariant: {@link #RECEIVED} (whole records taken from the pipe, stored <em>before</em> they
+ * are handed to the file writer) is never less than {@link #WRITTEN} (stored <em>after</em>
+ * the write returned). So if the logger dies, {@code received - written} is an upper bound of
+ * the records it lost, never an underestimate.
+ *
+ * <p>Counts are cumulative over every logger incarnation of one server run. Each slot has one
+ * writer thread at a time; the parent writes only while no logger runs.
+ */
+final class LoggerCounters {
+
+    /** Records in complete batches read from the pipe. */
+    static final int RECEIVED = 0;
+    /** Records written to the log file. */
+    static final int WRITTEN = 1;
+    /** Records known lost: batches cut short by a dead child or a dead logger. */
+    static final int LOST = 2;
+    /** From handler children's REPORT frames: bytes echoed. */
+    static final int BYTES_ECHOED = 3;
+    /** From REPORT frames: connections served to their end. */
+    static final int CONNECTIONS = 4;
+    /** From REPORT frames plus the logger's own: I/O errors. */
+    static final int ERRORS = 5;
+    /** Bytes of the pipe skipped because they were not part of a whole frame (after a logger restart). */
+    static final int SKIPPED_BYTES = 6;
+
+    static final int SLOTS = 7;
+    static final long BYTES = 4096;
+
+    private final MappedByteBuffer page;
+
+    private LoggerCounters(MappedByteBuffer page) {
+        this.page = page;
+    }
+
+    /**
+     * Maps the shared page: {@code file} is a path that opens the memfd, such as
+     * {@code /proc/self/fd/3} in the logger or {@code /proc/self/fd/N} in the parent.
+     */
+    static LoggerCounters map(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return new LoggerCounters(channel.map(FileChannel.MapMode.READ_WRITE, 0, BYTES));
+        }
+    }
+
+    long get(int slot) {
+        return page.getLong(slot * Long.BYTES);
+    }
+
+    void set(int slot, long value) {
+        page.putLong(slot * Long.BYTES, value);
+    }
+
+    void add(int slot, long delta) {
+        set(slot, get(slot) + delta);
+    }
+}

@@ -1,0 +1,77 @@
+package echosuite.forking;
+
+/**
+ * {@code --prefork N} (beyond the course): Apache's prefork MPM. The parent starts N handler
+ * children that all inherit the listening socket as their fd 0; each accepts and serves one
+ * connection at a time ({@link HandlerProcess} sees a {@code ServerSocketChannel}), so the
+ * JVM start is paid once per child instead of once per connection. The parent accepts
+ * nothing: it only keeps N children alive, starting a new one whenever one exits, whether it
+ * died or retired after {@code --max-connections-per-child} connections.
+ *
+ * <p>Clients beyond N wait in the listen backlog until a child is free. A child that dies
+ * within {@value #QUICK_DEATH_MILLIS} ms of its start is replaced only after that long, so a
+ * child that cannot start does not make the parent spin.
+ */
+final class PreforkServer extends ForkingModel {
+
+    static final long QUICK_DEATH_MILLIS = 1000;
+
+    /** Guards the decision to start a child against shutdown's decision to stop starting them. */
+    private final Object spawnLock = new Object();
+
+    PreforkServer(Context context, ForkingOptions forking) {
+        super(context, forking);
+    }
+
+    @Override
+    void startChildren() throws Posix.PosixException {
+        for (int i = 0; i < forking().prefork; i++) spawnChild();
+    }
+
+    private void spawnChild() throws Posix.PosixException {
+        synchronized (spawnLock) {
+            if (stopping()) return;
+            long started = System.currentTimeMillis();
+            children().spawn(launcher(), listening().fd(), () -> childExited(started));
+        }
+    }
+
+    /** Reaper thread: a child exited; keep the pool at N. */
+    private void childExited(long startedMillis) {
+        if (stopping()) return;
+        long lived = System.currentTimeMillis() - startedMillis;
+        if (lived >= QUICK_DEATH_MILLIS) {
+            respawn();
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(QUICK_DEATH_MILLIS - lived);   // back-off before a retry, not synchronisation
+            } catch (InterruptedException e) {
+                return;
+            }
+            respawn();
+        });
+    }
+
+    private void respawn() {
+        try {
+            spawnChild();
+        } catch (Posix.PosixException e) {
+            counters().errors.increment();
+            reporter().report("cannot start a prefork child (" + e.getMessage() + "); the pool is one short until another exits");
+        }
+    }
+
+    @Override
+    void stopAccepting() {
+        synchronized (spawnLock) {
+            // stopping() is already true: after this block no spawnChild can start a child.
+        }
+    }
+
+    @Override
+    boolean childrenCountConnections() {
+        return true;                                                  // the children accept
+    }
+}
