@@ -14,8 +14,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * Starts the two kinds of child JVM with {@code posix_spawn}, giving each exactly the file
  * descriptors it should hold and nothing else: where {@code echo_storeserv.c} calls
  * {@code fork()} and the child simply keeps {@code clnt_sock} and {@code fds[1]}, here the file
- * actions {@code dup2} the client socket to fd 0 and the pipe to fd 3, then close every
- * descriptor from 4 up ({@code addclosefrom_np}), so no child holds another's client, the
+ * actions {@code dup2} the client socket to fd 0, the logger pipe to fd 3 and the lifeline
+ * to fd 4, then close every
+ * descriptor from 5 up ({@code addclosefrom_np}), so no child holds another's client, the
  * listening socket, the log file or the read end of the pipe.
  *
  * <p>The command line and the environment of each kind are fixed and built once (see
@@ -91,10 +92,11 @@ final class ChildLauncher {
 
     /**
      * Starts a handler child: {@code socketFd} (a client, or the listening socket in prefork
-     * mode) becomes its fd 0, stderr its fd 1 and 2, {@code pipeWriteFd} its fd 3.
+     * mode) becomes its fd 0, stderr its fd 1 and 2, {@code pipeWriteFd} its fd 3 and
+     * {@code lifelineFd} (read end of the parent's lifeline pipe) its fd 4.
      */
-    int spawnHandler(int socketFd, int pipeWriteFd) throws Posix.PosixException {
-        return spawn(handlerArgv, new int[][] {{socketFd, 0}, {2, 1}, {pipeWriteFd, 3}}, 4);
+    int spawnHandler(int socketFd, int pipeWriteFd, int lifelineFd) throws Posix.PosixException {
+        return spawn(handlerArgv, new int[][] {{socketFd, 0}, {2, 1}, {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);
     }
 
     /**

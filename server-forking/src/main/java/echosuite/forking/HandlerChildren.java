@@ -12,7 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The live handler children of one server, and what happens when one ends: a child that did not
  * exit with status 0 is reported once (per burst) on stderr, counted as an error, and announced
  * to the logger (so its unfinished batch, if any, is counted as lost rather than waited for).
- * Also the graceful end of all of them. Thread-safe.
+ *
+ * <p>Also their graceful end, through a lifeline pipe: every child holds its read end (fd 4),
+ * only the parent holds the write end and never writes. Closing the write end is the stop
+ * signal: each child reads end of file and ends its connection as if the client had sent EOF.
+ * The kernel closes it too if the parent dies, so children never outlive a killed parent by
+ * more than their current connection. Thread-safe.
  */
 final class HandlerChildren {
 
@@ -24,12 +29,15 @@ final class HandlerChildren {
     private final LoggerSupervisor logger;
     private final ServerCounters counters;
     private final BurstReporter reporter;
+    private final int[] lifeline;         // {read end: each child's fd 4, write end: the parent's alone}
 
-    HandlerChildren(Reaper reaper, LoggerSupervisor logger, ServerCounters counters, BurstReporter reporter) {
+    HandlerChildren(Reaper reaper, LoggerSupervisor logger, ServerCounters counters, BurstReporter reporter)
+            throws Posix.PosixException {
         this.reaper = reaper;
         this.logger = logger;
         this.counters = counters;
         this.reporter = reporter;
+        this.lifeline = Posix.pipe(Posix.O_CLOEXEC);
     }
 
     /**
@@ -40,7 +48,7 @@ final class HandlerChildren {
         // Registered in `live` inside the spawn, under the reaper's lock, so that the exit
         // listener of a child that ends at once always finds it there.
         return reaper.spawn(() -> {
-            int pid = launcher.spawnHandler(socketFd, logger.pipeWriteFd());
+            int pid = launcher.spawnHandler(socketFd, logger.pipeWriteFd(), lifeline[0]);
             live.add(pid);
             return pid;
         }, (p, status) -> {
@@ -65,20 +73,25 @@ final class HandlerChildren {
     }
 
     /**
-     * Graceful end: SIGTERM to each child (it ends its connection as if the client had sent EOF,
-     * logs the unfinished record and exits), wait until {@code deadline}; then a second SIGTERM
-     * (close the connection: a client that does not read) and {@value #CLOSE_GRACE_MILLIS} ms;
-     * then SIGKILL. Returns when every child has been reaped.
+     * Graceful end, once no more children will be spawned: close the lifeline (each child ends
+     * its connection as if the client had sent EOF, logs the unfinished record and exits) and
+     * wait until {@code deadline}; then SIGTERM (close the connection: a client that does not
+     * read its echo) and {@value #CLOSE_GRACE_MILLIS} ms; then SIGKILL. Returns when every child
+     * has been reaped.
      */
     void terminateAll(Instant deadline) throws InterruptedException {
         List<Integer> children = pids();
-        signalAll(children, Posix.SIGTERM);
-        if (reaper.awaitGone(children, deadline)) return;
-        signalAll(pids(), Posix.SIGTERM);
-        if (reaper.awaitGone(children, Instant.now().plusMillis(CLOSE_GRACE_MILLIS))) return;
-        reporter.report(live.size() + " handler child(ren) did not end by the deadline; killing them");
-        signalAll(pids(), Posix.SIGKILL);
-        reaper.awaitGone(children, Instant.now().plusSeconds(2));
+        Posix.closeQuietly(lifeline[1]);
+        try {
+            if (reaper.awaitGone(children, deadline)) return;
+            signalAll(pids(), Posix.SIGTERM);
+            if (reaper.awaitGone(children, Instant.now().plusMillis(CLOSE_GRACE_MILLIS))) return;
+            reporter.report(live.size() + " handler child(ren) did not end by the deadline; killing them");
+            signalAll(pids(), Posix.SIGKILL);
+            reaper.awaitGone(children, Instant.now().plusSeconds(2));
+        } finally {
+            Posix.closeQuietly(lifeline[0]);
+        }
     }
 
     private void signalAll(List<Integer> children, int signal) {

@@ -4,6 +4,7 @@ import echosuite.protocol.BlockingConnection;
 import echosuite.protocol.BurstReporter;
 import echosuite.protocol.ServerCounters;
 
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -20,7 +21,9 @@ import java.nio.channels.SocketChannel;
  *       socket ({@code --prefork}); {@link System#inheritedChannel()} turns it into a
  *       {@link SocketChannel} or a {@link ServerSocketChannel};</li>
  *   <li>fd 1 and 2: the parent's standard error;</li>
- *   <li>fd 3: the write end of the logger pipe ({@link FrameWriter}). Nothing else.</li>
+ *   <li>fd 3: the write end of the logger pipe ({@link FrameWriter});</li>
+ *   <li>fd 4: the read end of the parent's lifeline pipe, whose write end only the parent
+ *       holds. Nothing else.</li>
  * </ul>
  * Why fd 3 and not stdout: when a channel from {@code System.inheritedChannel()} is closed,
  * the JDK points fds 0, 1 and 2 at {@code /dev/null} (inetd style), so anything written to
@@ -31,16 +34,20 @@ import java.nio.channels.SocketChannel;
  * In prefork mode it accepts and serves connections one after another, at most MAXCONN
  * (0: no limit), then exits so that the parent starts a fresh one.
  *
- * <p>SIGTERM (graceful shutdown): the first one ends the client's input as if it had sent EOF
- * (its unfinished record is logged, the echo it is owed is sent) and stops accepting; a second
- * one closes the connection outright (a client that does not read its echo). Exit status 0
- * when the connection ended normally, 1 on an I/O error, 2 when fd 0 is not a socket.
+ * <p>Graceful end: when the lifeline reads end of file (the parent closed its end to shut
+ * down, or the parent died), the child ends the client's input as if it had sent EOF (its
+ * unfinished record is logged, the echo it is owed is sent) and stops accepting. A pipe rather
+ * than SIGTERM, because a signal that arrives while the JVM is still starting would kill the
+ * child before it could install a handler; end of file waits for it to read. SIGTERM is the
+ * second step, for a client that does not read its echo: it closes the connection (its records
+ * are still sent to the logger). Exit status 0 when the connection ended normally, 1 on an I/O
+ * error, 2 when fd 0 is not a socket.
  */
 public final class HandlerProcess {
 
     private static volatile SocketChannel current;
     private static volatile ServerSocketChannel listener;
-    private static volatile int terms;
+    private static volatile boolean ending;
 
     private HandlerProcess() { }
 
@@ -53,7 +60,8 @@ public final class HandlerProcess {
         int pid = (int) ProcessHandle.current().pid();
         FrameWriter frames = new FrameWriter(pipe, pid);
         BurstReporter reporter = BurstReporter.stderr("server-forking child " + pid);
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> terminate());
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> closeNow());
+        Thread.ofPlatform().name("lifeline").daemon(true).start(HandlerProcess::awaitLifelineEnd);
 
         Channel inherited = System.inheritedChannel();
         int status;
@@ -71,7 +79,7 @@ public final class HandlerProcess {
     /** Serves one connection to its end and reports it; returns true if it ended without an I/O error. */
     static boolean serve(SocketChannel client, int maxLine, FrameWriter frames, BurstReporter reporter) throws IOException {
         current = client;
-        if (terms > 0) client.shutdownInput();                    // SIGTERM came before the connection
+        if (ending) client.shutdownInput();                       // the parent is stopping: no new input
         ServerCounters counters = new ServerCounters();
         new BlockingConnection(client, maxLine, frames, counters, reporter, () -> { }).run();
         current = null;
@@ -84,33 +92,51 @@ public final class HandlerProcess {
     private static int acceptLoop(ServerSocketChannel server, int maxLine, long maxConnections,
                                   FrameWriter frames, BurstReporter reporter) throws IOException {
         listener = server;
-        if (terms > 0) return 0;
+        if (ending) return 0;
         int status = 0;
         for (long served = 0; maxConnections == 0 || served < maxConnections; served++) {
             SocketChannel client;
             try {
                 client = server.accept();
-            } catch (AsynchronousCloseException stopped) {        // SIGTERM closed the listener
+            } catch (AsynchronousCloseException stopped) {        // the lifeline ended: stop accepting
                 break;
             }
             if (!serve(client, maxLine, frames, reporter)) status = 1;
-            if (terms > 0) break;
+            if (ending) break;
         }
         return status;
     }
 
-    /** SIGTERM: first, end as if the client sent EOF and stop accepting; second, close. */
-    private static void terminate() {
-        int n = ++terms;                                           // only the signal thread writes it
+    /** Blocks reading the lifeline (fd 4) until end of file, then ends gracefully. */
+    private static void awaitLifelineEnd() {
+        try (FileInputStream lifeline = new FileInputStream("/proc/self/fd/4")) {
+            while (lifeline.read() >= 0) {
+                // the parent never writes; any byte is ignored
+            }
+        } catch (IOException e) {
+            // no lifeline (started by hand): treat like its end
+        }
+        ending = true;
+        try {
+            ServerSocketChannel server = listener;
+            if (server != null) server.close();                    // wakes a waiting accept()
+            SocketChannel client = current;
+            if (client != null) client.shutdownInput();             // the read sees EOF
+        } catch (IOException e) {
+            // the connection is ending anyway
+        }
+    }
+
+    /** SIGTERM, after the graceful end took too long: close the connection now. */
+    private static void closeNow() {
+        ending = true;
         try {
             ServerSocketChannel server = listener;
             if (server != null) server.close();
             SocketChannel client = current;
-            if (client == null) return;
-            if (n == 1) client.shutdownInput();
-            else client.close();
+            if (client != null) client.close();
         } catch (IOException e) {
-            // the connection is ending anyway
+            // closing anyway
         }
     }
 }
