@@ -17,7 +17,12 @@ public enum ServerUnderTest {
     THREADED("threaded"),
     VIRTUALTHREADS("virtualthreads"),
     SELECTOR("selector"),
-    SELECTOR_2_REACTORS("selector", "--reactors", "2");
+    SELECTOR_2_REACTORS("selector", "--reactors", "2"),
+    /** A JVM per client (about 40 MB resident each): the reliability tests hold at most 64 at once. */
+    FORKING("forking", 64),
+    /** 8 preforked children serve 8 clients at once; the rest wait in the backlog, so tests that
+     *  hold clients open keep two children free for the client they check. */
+    FORKING_PREFORK("forking", 6, "--prefork", "8");
 
     /** The name used by {@code ./suite server NAME}; the jar is {@code server-NAME/target/server-NAME.jar}. */
     public final String name;

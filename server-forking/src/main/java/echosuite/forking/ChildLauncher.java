@@ -92,11 +92,12 @@ final class ChildLauncher {
 
     /**
      * Starts a handler child: {@code socketFd} (a client, or the listening socket in prefork
-     * mode) becomes its fd 0, stderr its fd 1 and 2, {@code pipeWriteFd} its fd 3 and
+     * mode) becomes its fd 0, {@code stderrFd} its fd 1 and 2, {@code pipeWriteFd} its fd 3 and
      * {@code lifelineFd} (read end of the parent's lifeline pipe) its fd 4.
      */
-    int spawnHandler(int socketFd, int pipeWriteFd, int lifelineFd) throws Posix.PosixException {
-        return spawn(handlerArgv, new int[][] {{socketFd, 0}, {2, 1}, {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);
+    int spawnHandler(int socketFd, int stderrFd, int pipeWriteFd, int lifelineFd) throws Posix.PosixException {
+        return spawn(handlerArgv, new int[][] {{socketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
+                {lifelineFd, 4}}, 5);
     }
 
     /**

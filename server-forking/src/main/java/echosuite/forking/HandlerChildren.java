@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * only the parent holds the write end and never writes. Closing the write end is the stop
  * signal: each child reads end of file and ends its connection as if the client had sent EOF.
  * The kernel closes it too if the parent dies, so children never outlive a killed parent by
- * more than their current connection. Thread-safe.
+ * more than their current connection.
+ *
+ * <p>Their standard output and error go through the parent ({@link ChildErrorRelay}). Thread-safe.
  */
 final class HandlerChildren {
 
@@ -30,6 +32,7 @@ final class HandlerChildren {
     private final ServerCounters counters;
     private final BurstReporter reporter;
     private final int[] lifeline;         // {read end: each child's fd 4, write end: the parent's alone}
+    private final ChildErrorRelay stderr;
 
     HandlerChildren(Reaper reaper, LoggerSupervisor logger, ServerCounters counters, BurstReporter reporter)
             throws Posix.PosixException {
@@ -38,6 +41,7 @@ final class HandlerChildren {
         this.counters = counters;
         this.reporter = reporter;
         this.lifeline = Posix.pipe(Posix.O_CLOEXEC);
+        this.stderr = new ChildErrorRelay(new BurstReporter("server-forking child", System.err, 1000));
     }
 
     /**
@@ -48,7 +52,7 @@ final class HandlerChildren {
         // Registered in `live` inside the spawn, under the reaper's lock, so that the exit
         // listener of a child that ends at once always finds it there.
         return reaper.spawn(() -> {
-            int pid = launcher.spawnHandler(socketFd, logger.pipeWriteFd(), lifeline[0]);
+            int pid = launcher.spawnHandler(socketFd, stderr.writeFd(), logger.pipeWriteFd(), lifeline[0]);
             live.add(pid);
             return pid;
         }, (p, status) -> {
@@ -91,6 +95,7 @@ final class HandlerChildren {
             reaper.awaitGone(children, Instant.now().plusSeconds(2));
         } finally {
             Posix.closeQuietly(lifeline[0]);
+            stderr.close();
         }
     }
 

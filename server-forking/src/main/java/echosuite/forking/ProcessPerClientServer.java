@@ -18,19 +18,31 @@ import java.util.concurrent.TimeUnit;
  * }
  * </pre>
  *
- * <p>{@code --max-children N}: with N children alive the parent stops accepting until one is
- * reaped; new clients wait in the kernel's listen backlog (like Apache's MaxRequestWorkers), so
- * none is refused, and their connect-to-first-echo time grows instead. The limit is the smaller
- * of {@code --max-children} and {@code --max-connections}.
+ * <p>Two limits, two behaviours:
+ * <ul>
+ *   <li>{@code --max-children N} (default 256): with N children alive the parent stops
+ *       accepting until one is reaped; new clients wait in the kernel's listen backlog (like
+ *       Apache's MaxRequestWorkers), none is refused, their connect-to-first-echo time grows.</li>
+ *   <li>{@code --max-connections N} (protocol.md's limit, default 10000): a connection over it
+ *       is accepted and closed at once, counted in {@code connectionsRefused}, as in every
+ *       server of the suite. Since a child ends a moment <em>after</em> its client sees the
+ *       connection close (the JVM still has to exit and be reaped), a connection that arrives at
+ *       the limit first waits up to {@value #REFUSE_AFTER_MILLIS} ms for a child to end.</li>
+ * </ul>
  */
 final class ProcessPerClientServer extends ForkingModel {
 
-    private final Semaphore slots;
+    /** How long a connection over --max-connections waits for a child to end before it is refused. */
+    static final long REFUSE_AFTER_MILLIS = 1000;
+
+    private final Semaphore children;        // --max-children: acquired before accept()
+    private final Semaphore connections;     // --max-connections: acquired after accept(), or refuse
     private Thread acceptor;
 
     ProcessPerClientServer(Context context, ForkingOptions forking) {
         super(context, forking);
-        this.slots = new Semaphore(Math.min(forking.maxChildren, context.options().maxConnections));
+        this.children = new Semaphore(forking.maxChildren);
+        this.connections = new Semaphore(context.options().maxConnections);
     }
 
     @Override
@@ -41,7 +53,7 @@ final class ProcessPerClientServer extends ForkingModel {
     private void acceptLoop() {
         while (!stopping()) {
             try {
-                slots.acquire();                                      // at --max-children: wait for a reap
+                children.acquire();                                   // at --max-children: wait for a reap
             } catch (InterruptedException e) {
                 return;                                               // shutdown
             }
@@ -49,24 +61,43 @@ final class ProcessPerClientServer extends ForkingModel {
             try {
                 fd = listening().accept();
             } catch (IOException e) {                                 // EMFILE and the like
-                slots.release();
+                children.release();
                 exhausted("accept failed: " + e.getMessage() + "; existing clients are still served");
                 continue;
             }
             if (fd < 0) {                                             // woken up: shutdown
-                slots.release();
+                children.release();
                 return;
             }
             try {
-                children().spawn(launcher(), fd, slots::release);
-                counters().connectionsAccepted.increment();
-            } catch (Posix.PosixException e) {                        // EAGAIN: no more processes
-                slots.release();
-                counters().connectionsRefused.increment();
-                exhausted("cannot start a handler process (" + e.getMessage() + "); connection closed");
+                if (!connections.tryAcquire(REFUSE_AFTER_MILLIS, TimeUnit.MILLISECONDS)) {
+                    children.release();
+                    counters().connectionsRefused.increment();        // over --max-connections: close it
+                    continue;
+                }
+                serve(fd);
+            } catch (InterruptedException e) {
+                children.release();
+                return;                                               // shutdown
             } finally {
                 Posix.closeQuietly(fd);                               // the parent's close(clnt_sock)
             }
+        }
+    }
+
+    /** Starts the handler child for client {@code fd}; its slots are released when it is reaped. */
+    private void serve(int fd) {
+        try {
+            children().spawn(launcher(), fd, () -> {
+                connections.release();
+                children.release();
+            });
+            counters().connectionsAccepted.increment();
+        } catch (Posix.PosixException e) {                            // EAGAIN: no more processes
+            connections.release();
+            children.release();
+            counters().connectionsRefused.increment();
+            exhausted("cannot start a handler process (" + e.getMessage() + "); connection closed");
         }
     }
 
