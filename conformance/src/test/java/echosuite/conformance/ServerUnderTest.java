@@ -18,8 +18,8 @@ public enum ServerUnderTest {
     VIRTUALTHREADS("virtualthreads"),
     SELECTOR("selector"),
     SELECTOR_2_REACTORS("selector", "--reactors", "2"),
-    /** A JVM per client (about 40 MB resident each): the reliability tests hold at most 64 at once. */
-    FORKING("forking", 64),
+    /** A JVM per client (about 40 MB resident, 0.1 s of CPU to start each): the reliability tests hold at most 32 at once. */
+    FORKING("forking", 32),
     /** 8 preforked children serve 8 clients at once; the rest wait in the backlog, so tests that
      *  hold clients open keep two children free for the client they check. */
     FORKING_PREFORK("forking", 6, "--prefork", "8");

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * children whose JVM cannot start because the system is out of processes, each printing
  * several lines) is reported once per burst, not once per line.
  */
-final class ChildErrorRelay implements AutoCloseable {
+final class ChildErrorRelay {
 
     private final int[] pipe;                  // {read end: this thread, write end: children's fd 1 and 2}
     private final BurstReporter reporter;
@@ -62,8 +62,7 @@ final class ChildErrorRelay implements AutoCloseable {
      * After the last child ended: closes the parent's write end, so the relay reads end of file,
      * and waits (briefly) for the last lines to be passed on.
      */
-    @Override
-    public void close() throws InterruptedException {
+    void finish() throws InterruptedException {
         Posix.closeQuietly(pipe[1]);
         thread.join(1000);
         Posix.closeQuietly(pipe[0]);

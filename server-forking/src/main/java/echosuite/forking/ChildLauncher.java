@@ -37,34 +37,37 @@ final class ChildLauncher {
     private final MemorySegment javaPath;
     private final MemorySegment environment;
     private final MemorySegment attributes;
-    private final MemorySegment handlerArgv;
+    private final String java;
+    private final String classPath;
+    private final int maxLine;
+    private final int maxConnections;
+    private final long maxConnectionsPerChild;
+    private volatile MemorySegment handlerArgv;
+    private volatile List<String> handlerCommand;
     private final MemorySegment loggerArgv;
-    private final List<String> handlerCommand;
 
     /**
      * @param aotCache   the handler child's AOT cache file, or null to start without one
      * @param maxLine    the {@code --max-line} option, handed to every handler child
+     * @param maxConnections the {@code --max-connections} option, kept by prefork children together
      * @param maxConnectionsPerChild prefork: connections a child serves before it exits (0: no limit)
      * @param log        the log file, handed to the logger child
      * @param maxBacklog bytes of records the logger may hold before it stops reading the pipe
      */
-    ChildLauncher(Path aotCache, int maxLine, long maxConnectionsPerChild, Path log, int maxBacklog)
+    ChildLauncher(Path aotCache, int maxLine, int maxConnections, long maxConnectionsPerChild, Path log, int maxBacklog)
             throws Posix.PosixException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = absoluteClassPath();
+        this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.classPath = absoluteClassPath();
+        this.maxLine = maxLine;
+        this.maxConnections = maxConnections;
+        this.maxConnectionsPerChild = maxConnectionsPerChild;
         this.javaPath = arena.allocateFrom(java);
         this.environment = strings(ENVIRONMENT);
         this.attributes = Posix.cleanSpawnAttributes(arena, true);
-
-        List<String> handler = new ArrayList<>(List.of(java));
-        handler.addAll(jvmOptions(aotCache, "32m"));
-        handler.addAll(List.of("-cp", classPath, HandlerProcess.class.getName(),
-                Integer.toString(maxLine), Long.toString(maxConnectionsPerChild)));
-        this.handlerCommand = List.copyOf(handler);
-        this.handlerArgv = strings(handler);
+        useAotCache(aotCache);
 
         List<String> logger = new ArrayList<>(List.of(java));
-        logger.addAll(jvmOptions(null, "64m"));
+        logger.addAll(jvmOptions("64m"));
         logger.addAll(List.of("-cp", classPath, LoggerProcess.class.getName(),
                 log.toAbsolutePath().toString(), Integer.toString(maxBacklog)));
         this.loggerArgv = strings(logger);
@@ -72,32 +75,71 @@ final class ChildLauncher {
 
     /**
      * The JVM options of a child: the fixed, minimal list that makes a small JVM start fast.
+     * (Class data sharing is on by default: the JDK's own archive of its core classes.)
      */
-    static List<String> jvmOptions(Path aotCache, String maxHeap) {
-        List<String> options = new ArrayList<>(List.of(
+    static List<String> jvmOptions(String maxHeap) {
+        return List.of(
                 "-XX:TieredStopAtLevel=1",          // C1 only: a short-lived process never profits from C2
                 "-XX:+UseSerialGC",                 // the collector with the least to set up
                 "-Xms8m", "-Xmx" + maxHeap,
                 "-Xss512k",
-                "-XX:-UsePerfData",                 // no hsperfdata file to create and map
-                "-Xshare:auto"));
-        if (aotCache != null && Files.isRegularFile(aotCache)) options.add("-XX:AOTCache=" + aotCache);
-        return options;
+                "-XX:-UsePerfData");                // no hsperfdata file to create and map
     }
 
-    /** The handler child's command line (for the AOT training run and for diagnostics). */
+    /**
+     * From now on, handler children start with {@code aotCache} (JDK 25's AOT cache: their
+     * classes already loaded and linked, their lambdas and method handles already made), or
+     * without one if null or not a file.
+     */
+    void useAotCache(Path aotCache) {
+        List<String> options = new ArrayList<>(jvmOptions("32m"));
+        if (aotCache != null && Files.isRegularFile(aotCache)) options.add("-XX:AOTCache=" + aotCache);
+        List<String> command = handlerCommandWith(options);
+        MemorySegment argv = strings(command);
+        this.handlerCommand = command;
+        this.handlerArgv = argv;
+    }
+
+    /** The handler child's command line, as it is now (for diagnostics and tests). */
     List<String> handlerCommand() {
         return handlerCommand;
     }
 
+    private List<String> handlerCommandWith(List<String> options) {
+        List<String> handler = new ArrayList<>(List.of(java));
+        handler.addAll(options);
+        handler.addAll(List.of("-cp", classPath, HandlerProcess.class.getName(),
+                Integer.toString(maxLine), Integer.toString(maxConnections), Long.toString(maxConnectionsPerChild)));
+        return List.copyOf(handler);
+    }
+
+    /**
+     * The AOT training run ({@link AotCacheTrainer}): a handler child like any other, with the
+     * same class path and options, that records what it loads and links and writes the cache
+     * to {@code output} when it exits. Its stdout and stderr go to {@code outputFd}.
+     */
+    int spawnTrainingHandler(Path output, int socketFd, int outputFd, int pipeWriteFd, int lifelineFd)
+            throws Posix.PosixException {
+        List<String> options = new ArrayList<>(jvmOptions("32m"));
+        options.add("-XX:AOTCacheOutput=" + output);
+        return spawn(strings(handlerCommandWith(options)), new int[][] {{socketFd, 0}, {outputFd, 1}, {outputFd, 2},
+                {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);
+    }
+
     /**
      * Starts a handler child: {@code socketFd} (a client, or the listening socket in prefork
-     * mode) becomes its fd 0, {@code stderrFd} its fd 1 and 2, {@code pipeWriteFd} its fd 3 and
-     * {@code lifelineFd} (read end of the parent's lifeline pipe) its fd 4.
+     * mode) becomes its fd 0, {@code stderrFd} its fd 1 and 2, {@code pipeWriteFd} its fd 3,
+     * {@code lifelineFd} (read end of the parent's lifeline pipe) its fd 4, and in prefork mode
+     * {@code scoreboardFd} (the {@link Scoreboard} memfd; -1 otherwise) its fd 5.
      */
-    int spawnHandler(int socketFd, int stderrFd, int pipeWriteFd, int lifelineFd) throws Posix.PosixException {
+    int spawnHandler(int socketFd, int stderrFd, int pipeWriteFd, int lifelineFd, int scoreboardFd)
+            throws Posix.PosixException {
+        if (scoreboardFd < 0) {
+            return spawn(handlerArgv, new int[][] {{socketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
+                    {lifelineFd, 4}}, 5);
+        }
         return spawn(handlerArgv, new int[][] {{socketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
-                {lifelineFd, 4}}, 5);
+                {lifelineFd, 4}, {scoreboardFd, 5}}, 6);
     }
 
     /**

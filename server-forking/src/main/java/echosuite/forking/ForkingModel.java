@@ -7,6 +7,7 @@ import echosuite.protocol.ServerCounters;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -50,8 +51,10 @@ abstract class ForkingModel implements EchoServer {
     @Override
     public final InetSocketAddress start() throws IOException {
         reaper = new Reaper(context.reporter());
-        launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, forking.maxConnectionsPerChild,
-                context.options().log, context.options().maxLogBacklog);
+        launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().maxConnections,
+                forking.maxConnectionsPerChild, context.options().log, context.options().maxLogBacklog);
+        Path aotCacheToMake = forking.aotCacheToMake();
+        if (aotCacheToMake != null) AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
         logger = LoggerSupervisor.start(launcher, reaper, context.reporter());
         children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
         try {
@@ -75,8 +78,8 @@ abstract class ForkingModel implements EchoServer {
     /** Stops starting handler children; returns when no more will be started. */
     abstract void stopAccepting() throws InterruptedException;
 
-    /** True if the children count connections (prefork: they accept), false if the parent does. */
-    abstract boolean childrenCountConnections();
+    /** Adds to the summary what only this mode knows (prefork: the children's accepts and refusals). */
+    abstract void addModeCounts(LoggerCounters logged);
 
     @Override
     public final void shutdown(Instant deadline) throws InterruptedException {
@@ -91,7 +94,7 @@ abstract class ForkingModel implements EchoServer {
         counters.bytesEchoed.add(logged.get(LoggerCounters.BYTES_ECHOED));
         counters.errors.add(logged.get(LoggerCounters.ERRORS));
         counters.recordsLost.add(logger.recordsLost());
-        if (childrenCountConnections()) counters.connectionsAccepted.add(logged.get(LoggerCounters.CONNECTIONS));
+        addModeCounts(logged);
     }
 
     /** Records the logger child wrote, for the summary line (the parent's own log writer writes none). */

@@ -24,8 +24,8 @@ final class ForkingOptions {
     long maxConnectionsPerChild;
 
     @Option(names = "--aot-cache", paramLabel = "FILE",
-            description = "AOT cache for the handler processes' JVMs (made by bench/make-aot-cache.sh); default: "
-                    + AOT_CACHE_NAME + " beside the server's jar, if present.")
+            description = "AOT cache for the handler processes' JVMs; default: " + AOT_CACHE_NAME
+                    + " beside the server's jar, made in the background on the first start (and after a rebuild).")
     Path aotCache;
 
     @Option(names = "--no-aot-cache", description = "Start handler processes without an AOT cache.")
@@ -34,21 +34,32 @@ final class ForkingOptions {
     /** Checks ranges; returns a sentence describing the first problem, or null. */
     String problem() {
         if (maxChildren < 1) return "--max-children must be at least 1, got " + maxChildren + ".";
-        if (prefork < 0) return "--prefork must be 0 or more, got " + prefork + ".";
+        if (prefork < 0 || prefork > Scoreboard.MAX_CHILDREN) {
+            return "--prefork must be between 0 and " + Scoreboard.MAX_CHILDREN + ", got " + prefork + ".";
+        }
         if (maxConnectionsPerChild < 0) return "--max-connections-per-child must be 0 or more, got " + maxConnectionsPerChild + ".";
         if (maxConnectionsPerChild > 0 && prefork == 0) return "--max-connections-per-child needs --prefork.";
         if (aotCache != null && !Files.isRegularFile(aotCache)) return "--aot-cache " + aotCache + " is not a file.";
         return null;
     }
 
-    /** The AOT cache the handler children start with, or null for none. */
+    /** The AOT cache the handler children start with now, or null for none (yet). */
     Path aotCache() {
         if (noAotCache) return null;
         if (aotCache != null) return aotCache.toAbsolutePath();
         Path jar = jarPath();
         if (jar == null) return null;
         Path beside = jar.resolveSibling(AOT_CACHE_NAME);
-        return Files.isRegularFile(beside) ? beside : null;
+        return AotCacheTrainer.isFresh(beside, jar) ? beside : null;
+    }
+
+    /** The AOT cache to make in the background: the default one when it is missing or older than the jar; else null. */
+    Path aotCacheToMake() {
+        if (noAotCache || aotCache != null) return null;
+        Path jar = jarPath();
+        if (jar == null) return null;                       // running from classes (tests): no cache
+        Path beside = jar.resolveSibling(AOT_CACHE_NAME);
+        return AotCacheTrainer.isFresh(beside, jar) ? null : beside;
     }
 
     /** The jar this class was loaded from, or null when it runs from a classes directory. */

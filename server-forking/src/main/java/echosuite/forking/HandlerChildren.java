@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 
 /**
  * The live handler children of one server, and what happens when one ends: a child that did not
@@ -45,14 +46,15 @@ final class HandlerChildren {
     }
 
     /**
-     * Spawns a handler child on {@code socketFd} and registers it; {@code onExit} runs (on the
-     * reaper thread) after the child ended and was accounted for.
+     * Spawns a handler child on {@code socketFd} (with the prefork {@code scoreboardFd}, or -1)
+     * and registers it; {@code onExit} runs (on the reaper thread, with the child's pid) after the
+     * child ended and was accounted for.
      */
-    int spawn(ChildLauncher launcher, int socketFd, Runnable onExit) throws Posix.PosixException {
+    int spawn(ChildLauncher launcher, int socketFd, int scoreboardFd, IntConsumer onExit) throws Posix.PosixException {
         // Registered in `live` inside the spawn, under the reaper's lock, so that the exit
         // listener of a child that ends at once always finds it there.
         return reaper.spawn(() -> {
-            int pid = launcher.spawnHandler(socketFd, stderr.writeFd(), logger.pipeWriteFd(), lifeline[0]);
+            int pid = launcher.spawnHandler(socketFd, stderr.writeFd(), logger.pipeWriteFd(), lifeline[0], scoreboardFd);
             live.add(pid);
             return pid;
         }, (p, status) -> {
@@ -62,7 +64,7 @@ final class HandlerChildren {
                 logger.childGone(p);
             }
             live.remove(p);
-            onExit.run();
+            onExit.accept(p);
         });
     }
 
@@ -95,7 +97,7 @@ final class HandlerChildren {
             reaper.awaitGone(children, Instant.now().plusSeconds(2));
         } finally {
             Posix.closeQuietly(lifeline[0]);
-            stderr.close();
+            stderr.finish();
         }
     }
 

@@ -11,11 +11,12 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 
 /**
  * The handler child: the code {@code echo_storeserv.c} runs after {@code fork()} returns 0,
- * as a JVM of its own. Started by the parent as {@code java ... HandlerProcess MAXLINE MAXCONN}
- * with:
+ * as a JVM of its own. Started by the parent as
+ * {@code java ... HandlerProcess MAXLINE MAXCONNECTIONS MAXPERCHILD} with:
  * <ul>
  *   <li>fd 0: the client's socket (one process per connection), or the parent's listening
  *       socket ({@code --prefork}); {@link System#inheritedChannel()} turns it into a
@@ -23,7 +24,8 @@ import java.nio.channels.SocketChannel;
  *   <li>fd 1 and 2: the parent's standard error;</li>
  *   <li>fd 3: the write end of the logger pipe ({@link FrameWriter});</li>
  *   <li>fd 4: the read end of the parent's lifeline pipe, whose write end only the parent
- *       holds. Nothing else.</li>
+ *       holds;</li>
+ *   <li>prefork only, fd 5: the {@link Scoreboard}. Nothing else.</li>
  * </ul>
  * Why fd 3 and not stdout: when a channel from {@code System.inheritedChannel()} is closed,
  * the JDK points fds 0, 1 and 2 at {@code /dev/null} (inetd style), so anything written to
@@ -31,8 +33,9 @@ import java.nio.channels.SocketChannel;
  * a second SIGTERM closed the socket) would silently vanish.
  * It serves its client with the same {@link BlockingConnection} loop the threaded servers run,
  * and sends the connection's records, then a REPORT of its counts, through the pipe.
- * In prefork mode it accepts and serves connections one after another, at most MAXCONN
- * (0: no limit), then exits so that the parent starts a fresh one.
+ * In prefork mode it accepts and serves connections one after another, at most MAXPERCHILD
+ * (0: no limit), then exits so that the parent starts a fresh one; a connection accepted while
+ * MAXCONNECTIONS are being served by all children together is closed at once (refused).
  *
  * <p>Graceful end: when the lifeline reads end of file (the parent closed its end to shut
  * down, or the parent died), the child ends the client's input as if it had sent EOF (its
@@ -45,6 +48,9 @@ import java.nio.channels.SocketChannel;
  */
 public final class HandlerProcess {
 
+    /** Prefork: how long a connection over --max-connections waits for another to end before it is refused. */
+    static final long REFUSE_AFTER_MILLIS = 1000;
+
     private static volatile SocketChannel current;
     private static volatile ServerSocketChannel listener;
     private static volatile boolean ending;
@@ -56,7 +62,8 @@ public final class HandlerProcess {
         // FileOutputStream is one write() call, so each frame goes in whole.
         FileOutputStream pipe = new FileOutputStream("/proc/self/fd/3");
         int maxLine = Integer.parseInt(args[0]);
-        long maxConnections = Long.parseLong(args[1]);
+        int maxConnections = Integer.parseInt(args[1]);
+        long maxPerChild = Long.parseLong(args[2]);
         int pid = (int) ProcessHandle.current().pid();
         FrameWriter frames = new FrameWriter(pipe, pid);
         BurstReporter reporter = BurstReporter.stderr("server-forking child " + pid);
@@ -68,7 +75,7 @@ public final class HandlerProcess {
         if (inherited instanceof SocketChannel client) {
             status = serve(client, maxLine, frames, reporter) ? 0 : 1;
         } else if (inherited instanceof ServerSocketChannel server) {
-            status = acceptLoop(server, maxLine, maxConnections, frames, reporter);
+            status = acceptLoop(server, maxLine, maxConnections, maxPerChild, pid, frames, reporter);
         } else {
             System.err.println("server-forking child: fd 0 is not a socket; this program is started by the forking server.");
             status = 2;
@@ -89,19 +96,35 @@ public final class HandlerProcess {
     }
 
     /** Prefork: accept and serve one connection at a time, like an Apache prefork worker. */
-    private static int acceptLoop(ServerSocketChannel server, int maxLine, long maxConnections,
-                                  FrameWriter frames, BurstReporter reporter) throws IOException {
+    private static int acceptLoop(ServerSocketChannel server, int maxLine, int maxConnections, long maxPerChild,
+                                  int pid, FrameWriter frames, BurstReporter reporter) throws IOException {
         listener = server;
+        Scoreboard scoreboard = Scoreboard.map(Path.of("/proc/self/fd/5"));
+        scoreboard.claimSlot(pid);
         if (ending) return 0;
         int status = 0;
-        for (long served = 0; maxConnections == 0 || served < maxConnections; served++) {
+        for (long served = 0; maxPerChild == 0 || served < maxPerChild; ) {
             SocketChannel client;
             try {
                 client = server.accept();
             } catch (AsynchronousCloseException stopped) {        // the lifeline ended: stop accepting
                 break;
             }
-            if (!serve(client, maxLine, frames, reporter)) status = 1;
+            try {
+                if (!scoreboard.tryEnter(pid, maxConnections, REFUSE_AFTER_MILLIS)) {   // over --max-connections: refuse
+                    client.close();
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                client.close();
+                break;
+            }
+            try {
+                if (!serve(client, maxLine, frames, reporter)) status = 1;
+            } finally {
+                scoreboard.leave(pid);
+            }
+            served++;
             if (ending) break;
         }
         return status;

@@ -33,6 +33,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p>File descriptors are plain {@code int}s here, as in C. Whoever receives one from a method
  * of this class owns it and must {@link #close} it. Thread-safe: the methods keep no state.
  */
+@SuppressWarnings("restricted")   // native calls are restricted methods: this class is where they live
 final class Posix {
 
     // <sys/socket.h>, <netinet/in.h>

@@ -1,5 +1,8 @@
 package echosuite.forking;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 /**
  * {@code --prefork N} (beyond the course): Apache's prefork MPM. The parent starts N handler
  * children that all inherit the listening socket as their fd 0; each accepts and serves one
@@ -8,7 +11,9 @@ package echosuite.forking;
  * nothing: it only keeps N children alive, starting a new one whenever one exits, whether it
  * died or retired after {@code --max-connections-per-child} connections.
  *
- * <p>Clients beyond N wait in the listen backlog until a child is free. A child that dies
+ * <p>Clients beyond N wait in the listen backlog until a child is free. {@code --max-connections}
+ * is kept by the children together, through the {@link Scoreboard} they share: a child that
+ * accepts a connection over the limit closes it at once and counts it refused. A child that dies
  * within {@value #QUICK_DEATH_MILLIS} ms of its start is replaced only after that long, so a
  * child that cannot start does not make the parent spin.
  */
@@ -18,13 +23,17 @@ final class PreforkServer extends ForkingModel {
 
     /** Guards the decision to start a child against shutdown's decision to stop starting them. */
     private final Object spawnLock = new Object();
+    private int scoreboardFd = -1;
+    private Scoreboard scoreboard;
 
     PreforkServer(Context context, ForkingOptions forking) {
         super(context, forking);
     }
 
     @Override
-    void startChildren() throws Posix.PosixException {
+    void startChildren() throws IOException {
+        scoreboardFd = Posix.memfdCreate("echosuite-scoreboard", Scoreboard.BYTES);
+        scoreboard = Scoreboard.map(Path.of("/proc/self/fd/" + scoreboardFd));
         for (int i = 0; i < forking().prefork; i++) spawnChild();
     }
 
@@ -32,12 +41,13 @@ final class PreforkServer extends ForkingModel {
         synchronized (spawnLock) {
             if (stopping()) return;
             long started = System.currentTimeMillis();
-            children().spawn(launcher(), listening().fd(), () -> childExited(started));
+            children().spawn(launcher(), listening().fd(), scoreboardFd, pid -> childExited(pid, started));
         }
     }
 
-    /** Reaper thread: a child exited; keep the pool at N. */
-    private void childExited(long startedMillis) {
+    /** Reaper thread: a child exited; free its scoreboard slot and keep the pool at N. */
+    private void childExited(int pid, long startedMillis) {
+        scoreboard.childEnded(pid);
         if (stopping()) return;
         long lived = System.currentTimeMillis() - startedMillis;
         if (lived >= QUICK_DEATH_MILLIS) {
@@ -71,7 +81,9 @@ final class PreforkServer extends ForkingModel {
     }
 
     @Override
-    boolean childrenCountConnections() {
-        return true;                                                  // the children accept
+    void addModeCounts(LoggerCounters logged) {
+        counters().connectionsAccepted.add(logged.get(LoggerCounters.CONNECTIONS));   // the children accept
+        counters().connectionsRefused.add(scoreboard.refused());
+        Posix.closeQuietly(scoreboardFd);
     }
 }

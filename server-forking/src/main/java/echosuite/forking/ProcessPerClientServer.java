@@ -88,7 +88,7 @@ final class ProcessPerClientServer extends ForkingModel {
     /** Starts the handler child for client {@code fd}; its slots are released when it is reaped. */
     private void serve(int fd) {
         try {
-            children().spawn(launcher(), fd, () -> {
+            children().spawn(launcher(), fd, -1, pid -> {
                 connections.release();
                 children.release();
             });
@@ -119,7 +119,7 @@ final class ProcessPerClientServer extends ForkingModel {
     }
 
     @Override
-    boolean childrenCountConnections() {
-        return false;                                                 // the parent counted its accepts
+    void addModeCounts(LoggerCounters logged) {
+        // The parent counted the connections it accepted and refused itself.
     }
 }

@@ -1,0 +1,167 @@
+package echosuite.forking;
+
+import echosuite.protocol.BurstReporter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes the handler children's AOT cache (JDK 25, JEPs 483 and 514) on the server's first start,
+ * in the background: one training run of a real handler child, on a real loopback connection
+ * that this class drives like a client (short lines, a record longer than a pipe frame, an
+ * unfinished record at EOF), with a private logger pipe whose frames are thrown away. The child
+ * JVM, started with {@code -XX:AOTCacheOutput}, writes the cache when it exits; it is then moved
+ * into place atomically and every later child starts with it (see {@link ChildLauncher#useAotCache}).
+ * Children started before it is ready start without it.
+ *
+ * <p>The cache lives beside the server's jar as {@value ForkingOptions#AOT_CACHE_NAME}; it is
+ * made again when the jar is newer than it (the JVM would refuse a cache made for another jar).
+ * Training costs a few seconds of CPU once; if it fails, the server says so once and goes on
+ * without a cache.
+ */
+final class AotCacheTrainer {
+
+    /** The training run may take this long (the JVM assembles the cache in a second process at its exit). */
+    static final long TRAINING_LIMIT_SECONDS = 120;
+
+    private AotCacheTrainer() { }
+
+    /** True if {@code cache} exists and was made after {@code jar} was built. */
+    static boolean isFresh(Path cache, Path jar) {
+        try {
+            return Files.isRegularFile(cache)
+                    && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts training in a background thread if the cache beside the jar is missing or stale
+     * and its directory is writable. Returns at once.
+     */
+    static void trainInBackground(Path cache, ChildLauncher launcher, Reaper reaper, BurstReporter reporter) {
+        if (!Files.isWritable(cache.getParent())) return;
+        Thread.ofPlatform().name("aot-training").daemon(true).start(() -> {
+            Path output = cache.resolveSibling(cache.getFileName() + ".training-" + ProcessHandle.current().pid());
+            try {
+                String problem = train(output, launcher, reaper);
+                if (problem == null && Files.isRegularFile(output)) {
+                    Files.move(output, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    launcher.useAotCache(cache);
+                } else {
+                    reporter.report("could not make the handler children's AOT cache (" + problem
+                            + "); children start without it");
+                }
+            } catch (IOException | RuntimeException e) {
+                reporter.report("could not make the handler children's AOT cache (" + e + "); children start without it");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a stray temporary file beside the jar; the next training replaces it
+                }
+            }
+        });
+    }
+
+    /** One training run; returns null on success, else what went wrong in words. */
+    private static String train(Path output, ChildLauncher launcher, Reaper reaper) throws IOException, InterruptedException {
+        int[] pipe = Posix.pipe(Posix.O_CLOEXEC);
+        int[] lifeline = Posix.pipe(Posix.O_CLOEXEC);
+        int[] childOutput = Posix.pipe(Posix.O_CLOEXEC);
+        Thread drainFrames = drain(pipe[0], null);
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        Thread drainOutput = drain(childOutput[0], said);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        try (ListeningSocket listener = ListeningSocket.open("127.0.0.1", 0);
+             SocketChannel client = SocketChannel.open(listener.address())) {
+            int fd = listener.accept();
+            try {
+                reaper.spawn(() -> launcher.spawnTrainingHandler(output, fd, childOutput[1], pipe[1], lifeline[0]),
+                        (pid, status) -> exit.complete(status));
+            } finally {
+                Posix.closeQuietly(fd);
+                Posix.closeQuietly(childOutput[1]);
+                Posix.closeQuietly(pipe[1]);
+                Posix.closeQuietly(lifeline[0]);
+            }
+            exercise(client);
+        } finally {
+            Posix.closeQuietly(lifeline[1]);
+        }
+        Integer status = null;
+        try {
+            status = exit.get(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "the training run did not end within " + TRAINING_LIMIT_SECONDS + " s";
+        } finally {
+            drainFrames.join(1000);
+            drainOutput.join(1000);
+            Posix.closeQuietly(pipe[0]);
+            Posix.closeQuietly(childOutput[0]);
+        }
+        if (status != 0) {
+            return "the training run ended with " + Posix.describeStatus(status) + ": "
+                    + said.toString(StandardCharsets.UTF_8).strip().lines().limit(3).toList();
+        }
+        return null;
+    }
+
+    /** What a client of the suite does: short lines, a 20 KiB record, binary bytes, an unfinished record, EOF. */
+    private static void exercise(SocketChannel client) throws IOException {
+        List<byte[]> messages = List.of(
+                "hello\n".getBytes(StandardCharsets.US_ASCII),
+                ("x".repeat(20_000) + "\n").getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0, 1, 2, (byte) 0xff, '\r', '\n'},
+                "a 64-byte message of the closed-loop benchmark ...............\n".getBytes(StandardCharsets.US_ASCII));
+        for (int round = 0; round < 50; round++) {
+            for (byte[] m : messages) roundTrip(client, m);
+        }
+        roundTrip(client, "unfinished".getBytes(StandardCharsets.US_ASCII));
+        client.shutdownOutput();
+        ByteBuffer rest = ByteBuffer.allocate(1024);
+        while (client.read(rest.clear()) >= 0) {
+            // read to EOF: the child ended the connection
+        }
+    }
+
+    private static void roundTrip(SocketChannel client, byte[] message) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(message);
+        while (out.hasRemaining()) client.write(out);
+        ByteBuffer in = ByteBuffer.allocate(message.length);
+        while (in.hasRemaining()) {
+            if (client.read(in) < 0) throw new IOException("the training child closed the connection early");
+        }
+    }
+
+    /** A thread reading {@code fd} to end of file, keeping at most 4 KiB of it in {@code keep} (or nothing). */
+    private static Thread drain(int fd, ByteArrayOutputStream keep) {
+        return Thread.ofPlatform().daemon(true).start(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buffer = arena.allocate(64 << 10);
+                long n;
+                while ((n = Posix.read(fd, buffer)) > 0) {
+                    if (keep != null && keep.size() < 4096) {
+                        keep.write(buffer.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, (int) n);
+                    }
+                }
+            } catch (Posix.PosixException e) {
+                // the training run is judged by its exit status
+            }
+        });
+    }
+}

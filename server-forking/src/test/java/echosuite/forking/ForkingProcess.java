@@ -1,0 +1,212 @@
+package echosuite.forking;
+
+import echosuite.protocol.Summary;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The forking server started as a real process with this test JVM's class path (the module is
+ * not packaged yet when its tests run), so that tests can look at it from outside through
+ * {@code /proc}. {@link ProcessBuilder} rather than Commons Exec: these tests need the pid
+ * and its descendants. {@link #close} leaves no process behind: the server and every
+ * descendant are killed by pid.
+ */
+final class ForkingProcess implements AutoCloseable {
+
+    static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final List<String> stdout = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
+    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final Thread outReader;
+    private final Thread errReader;
+
+    private ForkingProcess(Process process) {
+        this.process = process;
+        this.outReader = Thread.ofPlatform().daemon(true).start(() -> pump(process.inputReader(StandardCharsets.UTF_8), stdout, true));
+        this.errReader = Thread.ofPlatform().daemon(true).start(() -> pump(process.errorReader(StandardCharsets.UTF_8), stderr, false));
+    }
+
+    /** Starts {@code server-forking --port 0 --log LOG ARGS...} and waits for its listening line. */
+    static ForkingProcess start(Path log, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ForkingServer.class.getName(), "--port", "0", "--log", log.toString()));
+        cmd.addAll(List.of(args));
+        ForkingProcess p = new ForkingProcess(new ProcessBuilder(cmd).start());
+        try {
+            p.port.get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            p.close();
+            fail("the forking server did not print its listening line: " + e + "; stderr " + p.stderr());
+        }
+        return p;
+    }
+
+    private void pump(BufferedReader reader, List<String> lines, boolean watchListening) {
+        try (reader) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.add(line);
+                if (watchListening && line.startsWith("listening on ")) {
+                    port.complete(Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        port.completeExceptionally(new IllegalStateException("exited before listening"));
+    }
+
+    int port() {
+        return port.join();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    List<String> stderr() {
+        synchronized (stderr) {
+            return List.copyOf(stderr);
+        }
+    }
+
+    /** SIGTERM, waits for the exit (at most {@code limit}) and all output; returns the exit status. */
+    int terminate(Duration limit) throws Exception {
+        // Through the ProcessHandle: Process.destroy() would also close our end of the server's
+        // stdout, and the summary line printed after the signal would be lost.
+        process.toHandle().destroy();
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("the forking server did not exit within " + limit + " of SIGTERM; stderr " + stderr());
+        }
+        outReader.join(10_000);
+        errReader.join(10_000);
+        return process.exitValue();
+    }
+
+    /** The summary line's fields, after {@link #terminate}. */
+    Map<String, Long> summary() {
+        synchronized (stdout) {
+            return stdout.stream().filter(l -> l.startsWith(Summary.PREFIX)).findFirst().map(Summary::parse)
+                    .orElseThrow(() -> new AssertionError("no summary line; stdout " + stdout + ", stderr " + stderr()));
+        }
+    }
+
+    /** Stops whatever still runs, by pid: SIGTERM to the server, then SIGKILL to it and every descendant. */
+    @Override
+    public void close() {
+        List<ProcessHandle> tree = process.descendants().toList();
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                process.waitFor(5, TimeUnit.SECONDS);
+                process.destroyForcibly();
+            }
+            for (ProcessHandle d : tree) d.destroyForcibly();
+            for (ProcessHandle d : tree) d.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            for (ProcessHandle d : tree) d.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- /proc ---------------------------------------------------------------------------------
+
+    /** Pids of the processes whose parent is {@code pid}, with their state letter (R, S, Z, ...). */
+    static Map<Long, Character> children(long pid) throws IOException {
+        Map<Long, Character> out = new java.util.HashMap<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : dirs.toList()) {
+                String name = d.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                String stat;
+                try {
+                    stat = Files.readString(d.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'
+                String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (Long.parseLong(rest[1]) == pid) out.put(Long.parseLong(name), rest[0].charAt(0));
+            }
+        }
+        return out;
+    }
+
+    /** Open file descriptors of {@code pid}, as their link targets ("socket:[123]", "pipe:[45]", ...). */
+    static List<String> fds(long pid) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    out.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                    // the fd was closed between listing and reading
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The command line of {@code pid}, words joined by spaces ("" if gone). */
+    static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /**
+     * The inode ("socket:[N]") of the server's end of the TCP connection from local port
+     * {@code clientPort} to {@code serverPort} on 127.0.0.1, from {@code /proc/net/tcp}.
+     */
+    static String serverSocketOf(int serverPort, int clientPort) throws IOException {
+        String local = String.format("0100007F:%04X", serverPort);
+        String remote = String.format("0100007F:%04X", clientPort);
+        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 9 && f[1].equals(local) && f[2].equals(remote)) return "socket:[" + f[9] + "]";
+        }
+        throw new AssertionError("no server-side socket for 127.0.0.1:" + clientPort + " -> " + serverPort + " in /proc/net/tcp");
+    }
+
+    /** The child of {@code parent} that holds {@code fd} (e.g. a client socket), or -1. */
+    static long childHolding(long parent, String fd) throws IOException {
+        for (long child : children(parent).keySet()) {
+            try {
+                if (fds(child).contains(fd)) return child;
+            } catch (IOException gone) {
+                // exited meanwhile
+            }
+        }
+        return -1;
+    }
+
+    /** The logger child of {@code parent}, or -1. */
+    static long loggerOf(long parent) throws IOException {
+        for (long child : children(parent).keySet()) {
+            if (cmdline(child).contains(LoggerProcess.class.getName())) return child;
+        }
+        return -1;
+    }
+}

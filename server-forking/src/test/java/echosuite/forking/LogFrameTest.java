@@ -1,0 +1,164 @@
+package echosuite.forking;
+
+import echosuite.protocol.RecordBatch;
+import echosuite.protocol.RecordFramer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pipe protocol in one JVM: frames written by {@link FrameWriter}, read by {@link FrameReader}, put together by {@link FrameAssembler}. */
+class LogFrameTest {
+
+    /** What the assembler handed on. */
+    static final class Collected implements FrameAssembler.Output {
+        final List<byte[]> batches = new ArrayList<>();
+        long bytesEchoed;
+        long connections;
+        int lost;
+
+        @Override
+        public void batch(byte[] records, int count) {
+            batches.add(records);
+        }
+
+        @Override
+        public void report(long bytesEchoed, long connections, long errors) {
+            this.bytesEchoed += bytesEchoed;
+            this.connections += connections;
+        }
+
+        @Override
+        public void lost(int records, String why) {
+            lost += records;
+        }
+    }
+
+    /** Frames {@code text} as one read of a connection and writes them with {@code writer}. */
+    static void send(FrameWriter writer, String text) throws IOException {
+        RecordBatch batch = new RecordBatch();
+        byte[] b = text.getBytes();
+        new RecordFramer(65536).frame(b, 0, b.length, batch);
+        writer.accept(batch);
+    }
+
+    static Collected readAll(byte[] stream) throws IOException {
+        Collected out = new Collected();
+        FrameAssembler assembler = new FrameAssembler(out);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(stream));
+        for (ByteBuffer f = reader.next(); f != null; f = reader.next()) assembler.accept(f);
+        return out;
+    }
+
+    @Test
+    void aBatchLongerThanAFrameIsCutIntoFramesOfAtMostPipeBufAndPutBackTogether() throws IOException {
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+        List<Integer> writes = new ArrayList<>();
+        FrameWriter writer = new FrameWriter(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new AssertionError("frames are written whole");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(len);
+                pipe.write(b, off, len);
+            }
+        }, 7);
+        String big = "x".repeat(20_000) + "\n" + "y".repeat(100) + "\n";
+        send(writer, big);
+        writer.report(big.length(), 0);
+
+        assertTrue(writes.stream().allMatch(n -> n <= Posix.PIPE_BUF), "every write fits PIPE_BUF: " + writes);
+        assertEquals(5 + 1, writes.size(), "20,102 bytes make 5 frames (4 full ones of 4,076 bytes and one more), then the report");
+        Collected out = readAll(pipe.toByteArray());
+        assertEquals(1, out.batches.size());
+        assertArrayEquals(big.getBytes(), out.batches.getFirst());
+        assertEquals(big.length(), out.bytesEchoed);
+        assertEquals(1, out.connections);
+    }
+
+    @Test
+    void framesOfTwoChildrenInterleavedAreReassembledPerChild() throws IOException {
+        ByteArrayOutputStream a = new ByteArrayOutputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        send(new FrameWriter(a, 1), "A".repeat(9000) + "\n");
+        send(new FrameWriter(b, 2), "B".repeat(9000) + "\n");
+        List<byte[]> framesA = split(a.toByteArray());
+        List<byte[]> framesB = split(b.toByteArray());
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+        for (int i = 0; i < framesA.size(); i++) {                // A1 B1 A2 B2 A3 B3
+            pipe.writeBytes(framesA.get(i));
+            pipe.writeBytes(framesB.get(i));
+        }
+        Collected out = readAll(pipe.toByteArray());
+        assertEquals(2, out.batches.size());
+        assertArrayEquals(("A".repeat(9000) + "\n").getBytes(), out.batches.get(0));
+        assertArrayEquals(("B".repeat(9000) + "\n").getBytes(), out.batches.get(1));
+    }
+
+    /**
+     * A logger started after its predecessor died mid-frame begins in the middle of the stream:
+     * it skips to the next intact frame, drops the rest of the batch whose start it never saw
+     * (counting its records as lost), and carries on.
+     */
+    @Test
+    void aLoggerStartingMidStreamResynchronisesAndCountsTheCutBatchAsLost() throws IOException {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        FrameWriter one = new FrameWriter(stream, 1);
+        send(one, "lost 1\n" + "z".repeat(6000) + "\nlost 3\n");   // 3 records in 2 frames
+        send(one, "kept\n");
+        byte[] all = stream.toByteArray();
+        byte[] midFrame = Arrays.copyOfRange(all, 100, all.length);  // the dead logger read the first 100 bytes
+
+        ByteArrayOutputStream skippedFrom = new ByteArrayOutputStream();
+        Collected out = new Collected();
+        FrameAssembler assembler = new FrameAssembler(out);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(midFrame));
+        for (ByteBuffer f = reader.next(); f != null; f = reader.next()) assembler.accept(f);
+
+        assertEquals(1, out.batches.size(), "only the batch that started after the cut is written");
+        assertArrayEquals("kept\n".getBytes(), out.batches.getFirst());
+        assertEquals(3, out.lost, "the cut batch's 3 records are counted");
+        assertEquals(LogFrame.MAX_BYTES - 100, reader.skippedBytes(), "the rest of the first frame was skipped" + skippedFrom);
+    }
+
+    @Test
+    void aChildThatDiesMidBatchHasItsPartialBatchDroppedAndCountedWhenTheParentSaysGone() throws IOException {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        send(new FrameWriter(stream, 5), "r1\nr2\n" + "q".repeat(5000) + "\n");
+        List<byte[]> frames = split(stream.toByteArray());
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+        pipe.writeBytes(frames.getFirst());                          // killed after the first frame
+        ByteBuffer gone = ByteBuffer.allocate(LogFrame.HEADER_BYTES);
+        LogFrame.putHeader(gone, LogFrame.GONE, (byte) 0, 5, 0, 0);
+        LogFrame.seal(gone, new java.util.zip.CRC32C());
+        pipe.writeBytes(gone.array());
+        Collected out = readAll(pipe.toByteArray());
+        assertEquals(0, out.batches.size(), "nothing of the unfinished batch is written");
+        assertEquals(3, out.lost);
+    }
+
+    /** Splits a stream of frames into frames (by their length fields). */
+    static List<byte[]> split(byte[] stream) {
+        List<byte[]> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(stream);
+        while (b.hasRemaining()) {
+            int len = LogFrame.HEADER_BYTES + b.getInt(b.position() + 12);
+            byte[] f = new byte[len];
+            b.get(f);
+            out.add(f);
+        }
+        return out;
+    }
+}

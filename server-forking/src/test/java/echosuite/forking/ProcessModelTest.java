@@ -1,0 +1,220 @@
+package echosuite.forking;
+
+import echosuite.protocol.LogVerifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static echosuite.forking.Client.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The forking model seen from outside, through {@code /proc}: who holds the client socket,
+ * zombies and descriptors after many connections, the listen backlog at --max-children, and
+ * preforked children replaced when they exit.
+ */
+class ProcessModelTest {
+
+    /** Short connections in the zombie test; the 1,000 of the issue: -Dforking.shortConnections=1000 (or bench/zombies.sh). */
+    static final int SHORT_CONNECTIONS = Integer.getInteger("forking.shortConnections", 120);
+    static final Duration REAP_LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theClientSocketIsHeldByTheHandlerChildAndNotByTheParent() throws Exception {
+        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"));
+             Client client = new Client(server.port())) {
+            assertEquals("hello\n", client.roundTrip("hello\n"));
+            String socket = ForkingProcess.serverSocketOf(server.port(), client.localPort());
+
+            assertFalse(ForkingProcess.fds(server.pid()).contains(socket),
+                    "the parent closed its copy of the client socket (close(clnt_sock))");
+            long child = ForkingProcess.childHolding(server.pid(), socket);
+            assertTrue(child > 0, "a child of the parent holds the client socket");
+            assertTrue(ForkingProcess.cmdline(child).contains(HandlerProcess.class.getName()), ForkingProcess.cmdline(child));
+            // The child holds its client, the pipe, the lifeline, and nothing of the parent's:
+            // not the listening socket, not the log file.
+            for (String fd : ForkingProcess.fds(child)) {
+                assertFalse(fd.endsWith("log.txt"), "the handler child does not hold the log file: " + fd);
+            }
+            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void afterManyShortConnectionsNoZombieIsLeftAndTheParentHoldsNoMoreDescriptorsThanBefore() throws Exception {
+        Path log = dir.resolve("log.txt");
+        List<List<byte[]>> sent = new ArrayList<>();
+        try (ForkingProcess server = ForkingProcess.start(log)) {
+            long parent = server.pid();
+            sent.add(shortConnection(server.port(), "warm-up"));   // lazily opened fds are in the baseline
+            awaitOnlyTheLogger(parent);
+            int baseline = ForkingProcess.fds(parent).size();
+
+            try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
+                List<Future<List<byte[]>>> done = new ArrayList<>();
+                for (int i = 0; i < SHORT_CONNECTIONS; i++) {
+                    String id = "connection " + i;
+                    done.add(clients.submit(() -> shortConnection(server.port(), id)));
+                }
+                for (Future<List<byte[]>> f : done) sent.add(f.get());
+            }
+            awaitOnlyTheLogger(parent);
+
+            Map<Long, Character> children = ForkingProcess.children(parent);
+            assertFalse(children.containsValue('Z'), "no zombie among the parent's children: " + children);
+            assertEquals(baseline, ForkingProcess.fds(parent).size(),
+                    "the parent's descriptors are back to the baseline: " + ForkingProcess.fds(parent));
+            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            Map<String, Long> summary = server.summary();
+            assertEquals(SHORT_CONNECTIONS + 1, summary.get("connectionsAccepted"), summary.toString());
+            assertEquals(0, summary.get("errors"), summary + " stderr " + server.stderr());
+        }
+        LogVerifier.Report report = LogVerifier.verify(log, sent);
+        assertTrue(report.ok(), report.toString());
+    }
+
+    /** One message and EOF; returns the records the server must log for it. */
+    private static List<byte[]> shortConnection(int port, String id) throws IOException {
+        try (Client c = new Client(port)) {
+            byte[] m = bytes(id + "\n");
+            assertArrayEquals(m, c.roundTrip(m));
+            assertEquals(0, c.finish().length);
+            return List.of(m);
+        }
+    }
+
+    /** Waits until the parent's only child is the logger: every handler child was reaped (no zombie either). */
+    private static void awaitOnlyTheLogger(long parent) throws Exception {
+        Await.until("every handler child of " + parent + " has been reaped", REAP_LIMIT, () -> {
+            Map<Long, Character> children = ForkingProcess.children(parent);
+            return children.size() == 1 && ForkingProcess.loggerOf(parent) > 0 && !children.containsValue('Z');
+        });
+    }
+
+    @Test
+    void atMaxChildrenANewClientWaitsInTheBacklogAndIsServedWhenAChildEnds() throws Exception {
+        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"), "--max-children", "1");
+             Client first = new Client(server.port());
+             Client second = new Client(server.port(), 1500)) {
+            assertEquals("first\n", first.roundTrip("first\n"));
+            second.send(bytes("second\n"));
+            // "Waits" can only be seen as the absence of an answer for a while: 1.5 s.
+            assertThrows(SocketTimeoutException.class, () -> second.readExactly(1), "not served while the only child is busy");
+            assertEquals(1, ForkingProcess.children(server.pid()).size() - 1, "one handler child (plus the logger)");
+            first.finish();                                        // its child ends and is reaped ...
+            second.socket.setSoTimeout(Client.READ_TIMEOUT_MILLIS);
+            assertArrayEquals(bytes("second\n"), second.readExactly(7), "... and the waiting client is served");
+            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            Map<String, Long> summary = server.summary();
+            assertEquals(2, summary.get("connectionsAccepted"), summary.toString());
+            assertEquals(0, summary.get("connectionsRefused"), summary.toString());
+        }
+    }
+
+    @Test
+    void preforkedChildrenShareTheListenerAndOneThatDiesOrRetiresIsReplaced() throws Exception {
+        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"),
+                "--prefork", "2", "--max-connections-per-child", "2")) {
+            long parent = server.pid();
+            Await.until("two prefork children and the logger run", REAP_LIMIT,
+                    () -> ForkingProcess.children(parent).size() == 3);
+            // Every child serves connections one at a time and retires after two: six
+            // sequential connections are served by at least three different processes.
+            Set<Long> servedBy = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                try (Client c = new Client(server.port())) {
+                    assertEquals("n" + i + "\n", c.roundTrip("n" + i + "\n"));
+                    servedBy.add(ForkingProcess.childHolding(parent, ForkingProcess.serverSocketOf(server.port(), c.localPort())));
+                    c.finish();
+                }
+            }
+            assertFalse(servedBy.contains(-1L), "each connection was held by a child: " + servedBy);
+            assertTrue(servedBy.size() >= 3, "retired children were replaced: " + servedBy);
+
+            // kill -9 of the child serving a client: that client loses its connection, a new child
+            // takes the dead one's place, and the next client is served.
+            try (Client victim = new Client(server.port())) {
+                assertEquals("v\n", victim.roundTrip("v\n"));
+                long child = ForkingProcess.childHolding(parent, ForkingProcess.serverSocketOf(server.port(), victim.localPort()));
+                ProcessHandle.of(child).orElseThrow().destroyForcibly();
+                assertConnectionEnded(victim);
+                Await.until("the killed prefork child was replaced", REAP_LIMIT, () -> {
+                    Map<Long, Character> now = ForkingProcess.children(parent);
+                    return now.size() == 3 && !now.containsKey(child);
+                });
+            }
+            try (Client after = new Client(server.port())) {
+                assertEquals("after\n", after.roundTrip("after\n"));
+            }
+            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            Map<String, Long> summary = server.summary();
+            assertEquals(7, summary.get("connectionsAccepted"), "the killed child's connection is not reported: " + summary);
+            assertTrue(summary.get("errors") >= 1, "the killed child is counted: " + summary);
+        }
+    }
+
+    static void assertConnectionEnded(Client c) {
+        try {
+            int b = c.read();
+            assertEquals(-1, b, "the connection ended");
+        } catch (IOException reset) {
+            // a reset ends it too
+        }
+    }
+
+    /**
+     * SIGTERM right after four clients connected and sent an unfinished record, while their
+     * children's JVMs are probably still starting: the stop waits for them rather than killing
+     * them (no child ends by a signal, no error), and every client's connection ends. A client
+     * whose bytes were read before the stop gets its echo, and then its record is in the log; a
+     * child that starts after the stop reads nothing (as if the client had sent EOF at once), and
+     * closing a socket with unread input makes the kernel reset it.
+     */
+    @Test
+    void sigtermWhileChildrenAreStillStartingEndsTheirConnectionsWithoutKillingThem() throws Exception {
+        Path log = dir.resolve("log.txt");
+        List<Client> clients = new ArrayList<>();
+        List<List<byte[]>> required = new ArrayList<>();
+        List<List<byte[]>> mayFollow = new ArrayList<>();
+        try (ForkingProcess server = ForkingProcess.start(log)) {
+            for (int i = 0; i < 4; i++) {
+                Client c = new Client(server.port());
+                c.send(bytes("early " + i));                    // no newline: the final record at EOF
+                clients.add(c);
+            }
+            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            for (int i = 0; i < 4; i++) {
+                byte[] echo = clients.get(i).finishOrReset();     // the connection ended
+                boolean echoed = echo.length > 0;
+                if (echoed) assertArrayEquals(bytes("early " + i), echo);
+                required.add(echoed ? List.of(bytes("early " + i + "\n")) : List.of());
+                mayFollow.add(echoed ? List.of() : List.of(bytes("early " + i + "\n")));
+            }
+            assertEquals(0, server.summary().get("errors"), server.summary() + " stderr " + server.stderr());
+            assertTrue(server.stderr().stream().noneMatch(l -> l.contains("signal")), "no child was killed: " + server.stderr());
+        } finally {
+            for (Client c : clients) c.close();
+        }
+        LogVerifier.Report report = LogVerifier.verify(log, required, mayFollow);
+        assertTrue(report.ok(), report.toString());
+    }
+}
