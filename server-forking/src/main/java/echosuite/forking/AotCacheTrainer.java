@@ -27,15 +27,29 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The cache lives beside the server's jar as {@value ForkingOptions#AOT_CACHE_NAME}; it is
  * made again when the jar is newer than it (the JVM would refuse a cache made for another jar).
- * Training costs a few seconds of CPU once; if it fails, the server says so once and goes on
- * without a cache.
+ * Only one server trains at a time: the first to create the claim file {@code NAME.training}
+ * does; others started meanwhile run without the cache (a claim older than the training limit
+ * is from a server that was killed, and is taken over). Training costs a few seconds of CPU once;
+ * if it fails, the server says so once and goes on without a cache. If the server stops while
+ * training, the training processes are killed and their files removed.
  */
 final class AotCacheTrainer {
 
     /** The training run may take this long (the JVM assembles the cache in a second process at its exit). */
     static final long TRAINING_LIMIT_SECONDS = 120;
 
-    private AotCacheTrainer() { }
+    private final Path cache;
+    private final Path claim;
+    private final Path output;
+    private volatile int trainingPid = -1;
+    private volatile boolean cancelled;
+    private Thread thread;
+
+    private AotCacheTrainer(Path cache) {
+        this.cache = cache;
+        this.claim = cache.resolveSibling(cache.getFileName() + ".training");
+        this.output = cache.resolveSibling(cache.getFileName() + ".training-" + ProcessHandle.current().pid());
+    }
 
     /** True if {@code cache} exists and was made after {@code jar} was built. */
     static boolean isFresh(Path cache, Path jar) {
@@ -48,38 +62,86 @@ final class AotCacheTrainer {
     }
 
     /**
-     * Starts training in a background thread if the cache beside the jar is missing or stale
-     * and its directory is writable. Returns at once.
+     * Starts training {@code cache} in a background thread, unless another server is already
+     * training it or its directory is not writable. Returns at once; null if no training started.
      */
-    static void trainInBackground(Path cache, ChildLauncher launcher, Reaper reaper, BurstReporter reporter) {
-        if (!Files.isWritable(cache.getParent())) return;
-        Thread.ofPlatform().name("aot-training").daemon(true).start(() -> {
-            Path output = cache.resolveSibling(cache.getFileName() + ".training-" + ProcessHandle.current().pid());
+    static AotCacheTrainer trainInBackground(Path cache, ChildLauncher launcher, Reaper reaper, BurstReporter reporter) {
+        if (!Files.isWritable(cache.getParent())) return null;
+        AotCacheTrainer trainer = new AotCacheTrainer(cache);
+        if (!trainer.claim()) return null;
+        trainer.thread = Thread.ofPlatform().name("aot-training").daemon(true).start(() -> {
             try {
-                String problem = train(output, launcher, reaper);
-                if (problem == null && Files.isRegularFile(output)) {
-                    Files.move(output, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                String problem = trainer.train(launcher, reaper);
+                if (trainer.cancelled) return;
+                if (problem == null && Files.isRegularFile(trainer.output)) {
+                    Files.move(trainer.output, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     launcher.useAotCache(cache);
                 } else {
                     reporter.report("could not make the handler children's AOT cache (" + problem
                             + "); children start without it");
                 }
             } catch (IOException | RuntimeException e) {
-                reporter.report("could not make the handler children's AOT cache (" + e + "); children start without it");
+                if (!trainer.cancelled) {
+                    reporter.report("could not make the handler children's AOT cache (" + e + "); children start without it");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                try {
-                    Files.deleteIfExists(output);
-                } catch (IOException ignored) {
-                    // a stray temporary file beside the jar; the next training replaces it
-                }
+                trainer.cleanUp();
             }
         });
+        return trainer;
+    }
+
+    /** Creates the claim file; false if another server holds a live claim. */
+    private boolean claim() {
+        try {
+            Files.createFile(claim);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            try {
+                long age = System.currentTimeMillis() - Files.getLastModifiedTime(claim).toMillis();
+                if (age < TRAINING_LIMIT_SECONDS * 1000) return false;    // another server is training
+                Files.delete(claim);                                        // left by a killed server
+                Files.createFile(claim);
+                return true;
+            } catch (IOException lost) {
+                return false;                                               // another server took it over first
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The server is stopping: kills the training JVM and the one assembling the cache (its own
+     * process group) and removes their files. Waits at most until the training thread ended.
+     */
+    void cancel() throws InterruptedException {
+        cancelled = true;
+        int pid = trainingPid;
+        if (pid > 0) {
+            try {
+                Posix.kill(-pid, Posix.SIGKILL);       // the process group: the training JVM and its assembler
+            } catch (Posix.PosixException e) {
+                // already gone
+            }
+        }
+        if (thread != null) thread.join(5000);
+    }
+
+    private void cleanUp() {
+        try {
+            Files.deleteIfExists(output);
+            Files.deleteIfExists(output.resolveSibling(output.getFileName() + ".config"));
+            Files.deleteIfExists(claim);
+        } catch (IOException ignored) {
+            // stray files beside the jar; a later training replaces them
+        }
     }
 
     /** One training run; returns null on success, else what went wrong in words. */
-    private static String train(Path output, ChildLauncher launcher, Reaper reaper) throws IOException, InterruptedException {
+    private String train(ChildLauncher launcher, Reaper reaper) throws IOException, InterruptedException {
         int[] pipe = Posix.pipe(Posix.O_CLOEXEC);
         int[] lifeline = Posix.pipe(Posix.O_CLOEXEC);
         int[] childOutput = Posix.pipe(Posix.O_CLOEXEC);
@@ -91,7 +153,7 @@ final class AotCacheTrainer {
              SocketChannel client = SocketChannel.open(listener.address())) {
             int fd = listener.accept();
             try {
-                reaper.spawn(() -> launcher.spawnTrainingHandler(output, fd, childOutput[1], pipe[1], lifeline[0]),
+                trainingPid = reaper.spawn(() -> launcher.spawnTrainingHandler(output, fd, childOutput[1], pipe[1], lifeline[0]),
                         (pid, status) -> exit.complete(status));
             } finally {
                 Posix.closeQuietly(fd);

@@ -42,6 +42,7 @@ final class ChildLauncher {
     private final int maxLine;
     private final int maxConnections;
     private final long maxConnectionsPerChild;
+    private final boolean shortLivedHandlers;
     private volatile MemorySegment handlerArgv;
     private volatile List<String> handlerCommand;
     private final MemorySegment loggerArgv;
@@ -53,14 +54,17 @@ final class ChildLauncher {
      * @param maxConnectionsPerChild prefork: connections a child serves before it exits (0: no limit)
      * @param log        the log file, handed to the logger child
      * @param maxBacklog bytes of records the logger may hold before it stops reading the pipe
+     * @param shortLivedHandlers true if each handler child serves one connection (then it compiles
+     *                   less: see {@link #handlerOptions})
      */
-    ChildLauncher(Path aotCache, int maxLine, int maxConnections, long maxConnectionsPerChild, Path log, int maxBacklog)
-            throws Posix.PosixException {
+    ChildLauncher(Path aotCache, int maxLine, int maxConnections, long maxConnectionsPerChild, Path log, int maxBacklog,
+                  boolean shortLivedHandlers) throws Posix.PosixException {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.classPath = absoluteClassPath();
         this.maxLine = maxLine;
         this.maxConnections = maxConnections;
         this.maxConnectionsPerChild = maxConnectionsPerChild;
+        this.shortLivedHandlers = shortLivedHandlers;
         this.javaPath = arena.allocateFrom(java);
         this.environment = strings(ENVIRONMENT);
         this.attributes = Posix.cleanSpawnAttributes(arena, true);
@@ -83,7 +87,24 @@ final class ChildLauncher {
                 "-XX:+UseSerialGC",                 // the collector with the least to set up
                 "-Xms8m", "-Xmx" + maxHeap,
                 "-Xss512k",
-                "-XX:-UsePerfData");                // no hsperfdata file to create and map
+                "-XX:-UsePerfData",                 // no hsperfdata file to create and map
+                // The platform's provider at once, instead of a ServiceLoader search that opens
+                // every jar of the class path for META-INF/services (System.inheritedChannel()
+                // asks for the provider).
+                "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider");
+    }
+
+    /**
+     * The handler child's options: {@link #jvmOptions}, and for a child that serves one
+     * connection, compile thresholds ten times higher: its start-up code runs once, and
+     * compiling it is CPU spent for nothing (about a fifth of a short connection's CPU here),
+     * while the loop of a long connection still gets compiled. Preforked children, which live
+     * long, keep the default thresholds.
+     */
+    private List<String> handlerOptions() {
+        List<String> options = new ArrayList<>(jvmOptions("32m"));
+        if (shortLivedHandlers) options.add("-XX:CompileThresholdScaling=10");
+        return options;
     }
 
     /**
@@ -92,7 +113,7 @@ final class ChildLauncher {
      * without one if null or not a file.
      */
     void useAotCache(Path aotCache) {
-        List<String> options = new ArrayList<>(jvmOptions("32m"));
+        List<String> options = handlerOptions();
         if (aotCache != null && Files.isRegularFile(aotCache)) options.add("-XX:AOTCache=" + aotCache);
         List<String> command = handlerCommandWith(options);
         MemorySegment argv = strings(command);
@@ -120,7 +141,7 @@ final class ChildLauncher {
      */
     int spawnTrainingHandler(Path output, int socketFd, int outputFd, int pipeWriteFd, int lifelineFd)
             throws Posix.PosixException {
-        List<String> options = new ArrayList<>(jvmOptions("32m"));
+        List<String> options = handlerOptions();
         options.add("-XX:AOTCacheOutput=" + output);
         return spawn(strings(handlerCommandWith(options)), new int[][] {{socketFd, 0}, {outputFd, 1}, {outputFd, 2},
                 {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);

@@ -41,6 +41,7 @@ abstract class ForkingModel implements EchoServer {
     private LoggerSupervisor logger;
     private HandlerChildren children;
     private ListeningSocket listening;
+    private AotCacheTrainer trainer;
     private volatile boolean stopping;
 
     ForkingModel(Context context, ForkingOptions forking) {
@@ -52,9 +53,9 @@ abstract class ForkingModel implements EchoServer {
     public final InetSocketAddress start() throws IOException {
         reaper = new Reaper(context.reporter());
         launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().maxConnections,
-                forking.maxConnectionsPerChild, context.options().log, context.options().maxLogBacklog);
+                forking.maxConnectionsPerChild, context.options().log, context.options().maxLogBacklog, forking.prefork == 0);
         Path aotCacheToMake = forking.aotCacheToMake();
-        if (aotCacheToMake != null) AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
+        if (aotCacheToMake != null) trainer = AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
         logger = LoggerSupervisor.start(launcher, reaper, context.reporter());
         children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
         try {
@@ -84,6 +85,7 @@ abstract class ForkingModel implements EchoServer {
     @Override
     public final void shutdown(Instant deadline) throws InterruptedException {
         stopping = true;
+        if (trainer != null) trainer.cancel();
         stopAccepting();
         listening.close();                                  // close(serv_sock)
         children.terminateAll(deadline);

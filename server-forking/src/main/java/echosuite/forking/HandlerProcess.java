@@ -66,7 +66,9 @@ public final class HandlerProcess {
         long maxPerChild = Long.parseLong(args[2]);
         int pid = (int) ProcessHandle.current().pid();
         FrameWriter frames = new FrameWriter(pipe, pid);
-        BurstReporter reporter = BurstReporter.stderr("server-forking child " + pid);
+        // String.concat, not "+": an indy string concatenation would spin method handles at its
+        // first use, a few milliseconds of every connection's start.
+        BurstReporter reporter = BurstReporter.stderr("server-forking child ".concat(Integer.toString(pid)));
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> closeNow());
         Thread.ofPlatform().name("lifeline").daemon(true).start(HandlerProcess::awaitLifelineEnd);
 

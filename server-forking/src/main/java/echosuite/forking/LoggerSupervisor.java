@@ -46,6 +46,7 @@ final class LoggerSupervisor {
     private final LinkedBlockingQueue<Integer> goneChildren = new LinkedBlockingQueue<>();
     private final Thread goneWriter;
     private volatile int loggerPid = -1;
+    private volatile boolean loggerRunning;
     private volatile long startedMillis;
     private volatile boolean finishing;
     private long lostAtDeaths;           // only the reaper thread writes it
@@ -124,6 +125,15 @@ final class LoggerSupervisor {
      */
     boolean finish(Instant deadline) throws InterruptedException {
         finishing = true;
+        if (!loggerRunning) {
+            // The logger died and its restart is still waiting out its back-off: start it now,
+            // or what is still in the pipe would never be written.
+            try {
+                spawnLogger();
+            } catch (Posix.PosixException e) {
+                reporter.report("cannot start a logger to drain the pipe at shutdown (" + e.getMessage() + ")");
+            }
+        }
         goneChildren.add(NO_MORE);
         goneWriter.join(Math.max(1, deadline.toEpochMilli() - System.currentTimeMillis()));
         Posix.closeQuietly(pipe[1]);                 // with the children's, the last write end: EOF
@@ -139,15 +149,18 @@ final class LoggerSupervisor {
         return ended;
     }
 
-    private void spawnLogger() throws Posix.PosixException {
+    private synchronized void spawnLogger() throws Posix.PosixException {
+        if (loggerRunning) return;
         startedMillis = System.currentTimeMillis();
         loggerPid = reaper.spawn(() -> launcher.spawnLogger(pipe[0], countersFd), this::loggerExited);
+        loggerRunning = true;
     }
 
     /** Reaper thread: the logger ended. During the run that is a crash: count, report, restart. */
     private void loggerExited(int pid, int status) {
         long lost;
         synchronized (this) {
+            loggerRunning = false;
             lost = counters.get(LoggerCounters.RECEIVED) - counters.get(LoggerCounters.WRITTEN);
             lostAtDeaths += lost;
             counters.set(LoggerCounters.RECEIVED, counters.get(LoggerCounters.WRITTEN));   // the next logger starts level

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 final class PreforkServer extends ForkingModel {
 
     static final long QUICK_DEATH_MILLIS = 1000;
+    /** How long the start waits for the pool to be ready before it prints "listening on" anyway. */
+    static final long READY_LIMIT_MILLIS = 20_000;
 
     /** Guards the decision to start a child against shutdown's decision to stop starting them. */
     private final Object spawnLock = new Object();
@@ -35,6 +37,26 @@ final class PreforkServer extends ForkingModel {
         scoreboardFd = Posix.memfdCreate("echosuite-scoreboard", Scoreboard.BYTES);
         scoreboard = Scoreboard.map(Path.of("/proc/self/fd/" + scoreboardFd));
         for (int i = 0; i < forking().prefork; i++) spawnChild();
+        awaitChildrenReady();
+    }
+
+    /**
+     * Waits (at most {@value #READY_LIMIT_MILLIS} ms) until every child has started its JVM and
+     * claimed its scoreboard slot, so that "listening on" means the pool is ready: until then a
+     * client would only wait in the backlog, and a child still starting would still be creating
+     * threads (which matters under a process limit).
+     */
+    private void awaitChildrenReady() {
+        long deadline = System.currentTimeMillis() + READY_LIMIT_MILLIS;
+        while (scoreboard.claimedSlots() < forking().prefork && System.currentTimeMillis() < deadline
+                && children().count() > 0) {
+            try {
+                Thread.sleep(5);   // children announce themselves in shared memory: look again shortly
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void spawnChild() throws Posix.PosixException {

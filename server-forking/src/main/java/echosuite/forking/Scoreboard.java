@@ -110,6 +110,15 @@ final class Scoreboard {
         }
     }
 
+    /** Children that have claimed a slot: started, and about to accept. */
+    int claimedSlots() {
+        int n = 0;
+        for (int i = FIRST_SLOT; i < FIRST_SLOT + MAX_CHILDREN; i++) {
+            if ((long) LONGS.getVolatile(page, i * Long.BYTES) != 0) n++;
+        }
+        return n;
+    }
+
     /** Connections refused so far by all children. */
     long refused() {
         return (long) LONGS.getVolatile(page, REFUSED * Long.BYTES);
