@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static echosuite.conformance.EchoConformanceTest.assertVerified;
@@ -43,15 +44,21 @@ class LoggingConformanceTest {
             sent.add(messages);
         }
         ServerProcess.Exit exit;
+        // All 200 clients, but no more connected at once than the server's concurrencyLimit (a
+        // process-per-client server would otherwise start 200 JVMs at the same moment).
+        Semaphore connected = new Semaphore(Math.min(CLIENTS, server.concurrencyLimit));
         try (ServerProcess p = ServerProcess.start(server, log);
              var clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (List<byte[]> messages : sent) {
                 done.add(CompletableFuture.runAsync(() -> {
+                    connected.acquireUninterruptibly();
                     try (EchoClient client = new EchoClient(p.port())) {
                         for (byte[] m : messages) assertArrayEquals(m, client.roundTrip(m));
                     } catch (Exception e) {
                         throw new RuntimeException(e);
+                    } finally {
+                        connected.release();
                     }
                 }, clients));
             }

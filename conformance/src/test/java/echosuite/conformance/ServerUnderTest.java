@@ -29,7 +29,7 @@ public enum ServerUnderTest {
     /** Arguments added to every start (a mode such as {@code --prefork 8}). */
     public final List<String> modeArgs;
     /**
-     * How many clients the reliability tests hold open at once against this server: unbounded
+     * How many clients a test connects at once (and the reliability tests hold open) against this server: unbounded
      * for threads and reactors; a process-per-client server says how many processes a test may
      * make it spawn on a 24 GiB machine.
      */

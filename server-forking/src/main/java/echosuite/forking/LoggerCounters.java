@@ -2,9 +2,7 @@ package echosuite.forking;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The logger's counts, kept in one page of memory shared by the logger process and the parent
@@ -38,7 +36,7 @@ final class LoggerCounters {
     static final int SKIPPED_BYTES = 6;
 
     static final int SLOTS = 7;
-    static final long BYTES = 4096;
+    static final long BYTES = SharedPage.BYTES;
 
     private final MappedByteBuffer page;
 
@@ -51,9 +49,7 @@ final class LoggerCounters {
      * {@code /proc/self/fd/3} in the logger or {@code /proc/self/fd/N} in the parent.
      */
     static LoggerCounters map(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new LoggerCounters(channel.map(FileChannel.MapMode.READ_WRITE, 0, BYTES));
-        }
+        return new LoggerCounters(SharedPage.map(file));
     }
 
     long get(int slot) {

@@ -33,8 +33,6 @@ final class LoggerSupervisor {
 
     /** Capacity asked for the pipe; the kernel caps it at /proc/sys/fs/pipe-max-size (1 MiB by default). */
     static final int PIPE_BYTES = 1 << 20;
-    /** A logger that dies sooner than this after its start is restarted only after this long. */
-    static final long RESTART_BACKOFF_MILLIS = 1000;
     private static final int NO_MORE = Integer.MIN_VALUE;
 
     private final ChildLauncher launcher;
@@ -170,20 +168,7 @@ final class LoggerSupervisor {
                 + (lost > 0 ? "; up to " + lost + " record(s) it had received may be lost" : "")
                 + (finishing ? "" : "; starting a new one on the same pipe"));
         if (finishing) return;
-        long lived = System.currentTimeMillis() - startedMillis;
-        if (lived < RESTART_BACKOFF_MILLIS) {
-            // It died right after its start (log file gone?): retry a little later, not in a tight loop.
-            Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(RESTART_BACKOFF_MILLIS - lived);   // back-off before a retry, not synchronisation
-                } catch (InterruptedException e) {
-                    return;
-                }
-                restart();
-            });
-        } else {
-            restart();
-        }
+        RestartBackoff.restart(startedMillis, this::restart);
     }
 
     private void restart() {

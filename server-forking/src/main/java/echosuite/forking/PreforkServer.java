@@ -14,12 +14,10 @@ import java.nio.file.Path;
  * <p>Clients beyond N wait in the listen backlog until a child is free. {@code --max-connections}
  * is kept by the children together, through the {@link Scoreboard} they share: a child that
  * accepts a connection over the limit closes it at once and counts it refused. A child that dies
- * within {@value #QUICK_DEATH_MILLIS} ms of its start is replaced only after that long, so a
- * child that cannot start does not make the parent spin.
+ * right after its start is replaced only after a pause ({@link RestartBackoff}).
  */
 final class PreforkServer extends ForkingModel {
 
-    static final long QUICK_DEATH_MILLIS = 1000;
     /** How long the start waits for the pool to be ready before it prints "listening on" anyway. */
     static final long READY_LIMIT_MILLIS = 20_000;
 
@@ -71,19 +69,7 @@ final class PreforkServer extends ForkingModel {
     private void childExited(int pid, long startedMillis) {
         scoreboard.childEnded(pid);
         if (stopping()) return;
-        long lived = System.currentTimeMillis() - startedMillis;
-        if (lived >= QUICK_DEATH_MILLIS) {
-            respawn();
-            return;
-        }
-        Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(QUICK_DEATH_MILLIS - lived);   // back-off before a retry, not synchronisation
-            } catch (InterruptedException e) {
-                return;
-            }
-            respawn();
-        });
+        RestartBackoff.restart(startedMillis, this::respawn);
     }
 
     private void respawn() {

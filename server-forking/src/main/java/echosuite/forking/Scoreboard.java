@@ -5,9 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Prefork mode's shared state, named after Apache's: one page of memory (a memfd) that the parent
@@ -25,7 +23,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class Scoreboard {
 
-    static final long BYTES = 4096;
+    static final long BYTES = SharedPage.BYTES;
     /** Children the page has slots for. */
     static final int MAX_CHILDREN = (int) (BYTES / Long.BYTES) - 2;
 
@@ -43,9 +41,7 @@ final class Scoreboard {
 
     /** Maps the page: {@code /proc/self/fd/5} in a child, {@code /proc/self/fd/N} in the parent. */
     static Scoreboard map(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new Scoreboard(channel.map(FileChannel.MapMode.READ_WRITE, 0, BYTES));
-        }
+        return new Scoreboard(SharedPage.map(file));
     }
 
     // --- child side ----------------------------------------------------------------------------
