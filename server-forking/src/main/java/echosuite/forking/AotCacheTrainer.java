@@ -69,6 +69,7 @@ final class AotCacheTrainer {
         if (!Files.isWritable(cache.getParent())) return null;
         AotCacheTrainer trainer = new AotCacheTrainer(cache);
         if (!trainer.claim()) return null;
+        trainer.removeLeftovers();
         trainer.thread = Thread.ofPlatform().name("aot-training").daemon(true).start(() -> {
             try {
                 String problem = trainer.train(launcher, reaper);
@@ -110,6 +111,18 @@ final class AotCacheTrainer {
             }
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Holding the claim, no other training runs: files of trainings whose server was killed can go. */
+    private void removeLeftovers() {
+        String prefix = cache.getFileName() + ".training-";
+        try (var siblings = Files.list(cache.getParent())) {
+            for (Path p : siblings.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // leftovers stay; they do no harm
         }
     }
 
