@@ -59,6 +59,15 @@ public enum ServerUnderTest {
                 .filter(s -> names.contains(s.name().toLowerCase(Locale.ROOT)) || names.contains(s.name));
     }
 
+    /**
+     * True if one process holds every client's socket, so that its descriptor limit caps the
+     * clients it serves. False for the forking server: its parent closes each client's socket as
+     * soon as the child serving it holds it, and each child holds one client.
+     */
+    public boolean holdsEveryClientSocket() {
+        return !name.equals("forking");
+    }
+
     /** The runnable jar built by the reactor. */
     public Path jar() {
         Path root = Path.of(System.getProperty("echosuite.root", ".."));

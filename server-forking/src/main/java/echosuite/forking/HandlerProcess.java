@@ -21,7 +21,8 @@ import java.nio.file.Path;
  *   <li>fd 0: the client's socket (one process per connection), or the parent's listening
  *       socket ({@code --prefork}); {@link System#inheritedChannel()} turns it into a
  *       {@link SocketChannel} or a {@link ServerSocketChannel};</li>
- *   <li>fd 1 and 2: the parent's standard error;</li>
+ *   <li>fd 1 and 2: a pipe to the parent, which passes what the child prints on to its own
+ *       stderr ({@link ChildErrorRelay});</li>
  *   <li>fd 3: the write end of the logger pipe ({@link FrameWriter});</li>
  *   <li>fd 4: the read end of the parent's lifeline pipe, whose write end only the parent
  *       holds;</li>
@@ -30,7 +31,7 @@ import java.nio.file.Path;
  * Why fd 3 and not stdout: when a channel from {@code System.inheritedChannel()} is closed,
  * the JDK points fds 0, 1 and 2 at {@code /dev/null} (inetd style), so anything written to
  * fd 1 after the client's socket is closed (this connection's REPORT, or its last records when
- * a second SIGTERM closed the socket) would silently vanish.
+ * SIGTERM closed the socket) would silently vanish.
  * It serves its client with the same {@link BlockingConnection} loop the threaded servers run,
  * and sends the connection's records, then a REPORT of its counts, through the pipe.
  * In prefork mode it accepts and serves connections one after another, at most MAXPERCHILD
