@@ -91,7 +91,11 @@ final class ChildLauncher {
                 // The platform's provider at once, instead of a ServiceLoader search that opens
                 // every jar of the class path for META-INF/services (System.inheritedChannel()
                 // asks for the provider).
-                "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider");
+                "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider",
+                // System.inheritedChannel() makes its FileDescriptor by reflection; the default
+                // accessor would first generate method-handle classes (about 25 ms of a child's
+                // start here), the native one needs none. No reflection is on a hot path.
+                "-Djdk.reflect.useNativeAccessorOnly=true");
     }
 
     /**
