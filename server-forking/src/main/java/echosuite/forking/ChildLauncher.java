@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * <p>The command line and the environment of each kind are fixed and built once (see
  * {@link #jvmOptions}): a child's start cost is this model's price per connection, and the
  * options keep it low: the JDK's AOT cache when one is given (classes already loaded and linked),
- * the C1 compiler only, the serial collector, a small heap, no perf-data file, and a class path
+ * the C1 compiler only for one-connection children, the serial collector, a small heap, no perf-data file, and a class path
  * of this module's jar only (with the protocol jar its manifest names).
  *
  * <p>Children get a clean signal state and a process group of their own (a Ctrl-C in the
@@ -72,6 +72,7 @@ final class ChildLauncher {
 
         List<String> logger = new ArrayList<>(List.of(java));
         logger.addAll(jvmOptions("64m"));
+        logger.add("-XX:TieredStopAtLevel=1");          // the logger's work is I/O; C1 is enough
         logger.addAll(List.of("-cp", classPath, LoggerProcess.class.getName(),
                 log.toAbsolutePath().toString(), Integer.toString(maxBacklog)));
         this.loggerArgv = strings(logger);
@@ -83,7 +84,6 @@ final class ChildLauncher {
      */
     static List<String> jvmOptions(String maxHeap) {
         return List.of(
-                "-XX:TieredStopAtLevel=1",          // C1 only: a short-lived process never profits from C2
                 "-XX:+UseSerialGC",                 // the collector with the least to set up
                 "-Xms8m", "-Xmx" + maxHeap,
                 "-Xss512k",
@@ -100,14 +100,14 @@ final class ChildLauncher {
 
     /**
      * The handler child's options: {@link #jvmOptions}, and for a child that serves one
-     * connection, compile thresholds ten times higher: its start-up code runs once, and
-     * compiling it is CPU spent for nothing (about a fifth of a short connection's CPU here),
-     * while the loop of a long connection still gets compiled. Preforked children, which live
-     * long, keep the default thresholds.
+     * connection, C1 only (a short-lived process never profits from C2) with compile thresholds
+     * ten times higher: its start-up code runs once, and compiling it is CPU spent for nothing
+     * (about a fifth of a short connection's CPU here), while the loop of a long connection still
+     * gets compiled. Preforked children live long and keep both compilers at their defaults.
      */
     private List<String> handlerOptions() {
         List<String> options = new ArrayList<>(jvmOptions("32m"));
-        if (shortLivedHandlers) options.add("-XX:CompileThresholdScaling=10");
+        if (shortLivedHandlers) options.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=10"));
         return options;
     }
 
