@@ -1,0 +1,50 @@
+package echosuite.bench;
+
+import echosuite.protocol.BurstReporter;
+import echosuite.protocol.RecordLog;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Hand a record to the logger the way the threaded and virtual-thread servers do: frame the
+ * bytes one read returned into a {@link echosuite.protocol.RecordBatch} and
+ * {@link RecordLog#append append} it to the project's {@link RecordLog}, whose one logger
+ * thread writes it out. The file is {@code /dev/null}, so that the figure is the hand-off and
+ * the logger's write calls, not the disk (which the macro results include).
+ *
+ * <p>Expect it to be in the same range as {@link QueueHandoff}: the log's queue is unbounded
+ * and linked (two locks) and the bound is a byte semaphore, but the logger takes everything
+ * waiting at once and writes it in one call, which amortises its wake-ups. Each operation
+ * includes framing one {@value #RECORD_BYTES}-byte read (measured alone by
+ * {@link RecordFramerThroughput}) and copying it out of the batch, as a server pays it.
+ *
+ * <p>Pitfall avoided: the benchmark uses the real class with its real bound
+ * ({@link RecordLog#DEFAULT_MAX_PENDING_BYTES}), not a re-implementation of it.
+ */
+public class RecordLogHandoff extends RecordHandoff {
+
+    private RecordLog log;
+
+    @Setup
+    public void openLog() throws IOException {
+        log = RecordLog.open(Path.of("/dev/null"), RecordLog.DEFAULT_MAX_PENDING_BYTES,
+                BurstReporter.stderr("RecordLogHandoff"));
+    }
+
+    @Override
+    protected void handOver(Producer producer) throws InterruptedException {
+        producer.framer.frame(producer.record, 0, producer.record.length, producer.batch);
+        log.append(producer.batch);
+    }
+
+    @TearDown
+    public void closeLog() throws IOException {
+        log.close();
+        if (log.recordsWritten() == 0) {
+            throw new IllegalStateException("the record log wrote no record: the hand-off did not reach the logger");
+        }
+    }
+}
