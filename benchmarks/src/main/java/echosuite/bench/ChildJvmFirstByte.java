@@ -15,17 +15,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 
 /**
  * <b>The ProcessBuilder baseline</b> of the forking server's price per connection: start a
@@ -55,11 +49,10 @@ import java.util.stream.Stream;
  *
  * <p>Pitfalls avoided: a steady-state mode would average spawns that overlap with the previous
  * child's exit, so this is single-shot, with warm-up shots and many forks because each
- * spawn's time depends on the state of the machine and of the page cache, not on the JIT. The
- * child's class path is a jar of one class written in the set-up, so the figure does not
- * depend on how the benchmarks themselves were launched (CDS and the AOT cache refuse class
- * path directories, and a large shaded jar would be opened for nothing). The byte read is
- * checked and returned, so the read cannot be elided.
+ * spawn's time depends on the state of the machine and of the page cache, not on the JIT.
+ * The child's class path is a jar of one class written in the set-up
+ * ({@link FirstByteChildFiles}). The byte read is checked and returned, so the read cannot be
+ * elided.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -82,15 +75,13 @@ public class ChildJvmFirstByte {
     @Setup(Level.Trial)
     public void prepareChildCommand() throws IOException, InterruptedException {
         workDir = Files.createTempDirectory("echosuite-child-jvm-");
-        Path jar = writeChildJar(workDir.resolve("first-byte-child.jar"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        command = new ArrayList<>(List.of(java));
+        Path jar = FirstByteChildFiles.writeJar(workDir);
+        command = new ArrayList<>(List.of(FirstByteChildFiles.javaLauncher()));
         switch (sharing) {
             case NO_CDS -> command.add("-Xshare:off");
             case CDS -> command.add("-Xshare:on");
             case AOT_CACHE -> {
-                Path cache = workDir.resolve("first-byte-child.aot");
-                train(java, jar, cache);
+                Path cache = FirstByteChildFiles.trainAotCache(List.of(), jar, workDir.resolve("first-byte-child.aot"));
                 command.add("-XX:AOTCache=" + cache);
                 command.add("-XX:AOTMode=on");
             }
@@ -129,38 +120,6 @@ public class ChildJvmFirstByte {
 
     @TearDown(Level.Trial)
     public void deleteWorkDir() throws IOException {
-        try (Stream<Path> files = Files.walk(workDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
-    }
-
-    /** Writes a jar holding only {@link FirstByteChild}. */
-    private static Path writeChildJar(Path jar) throws IOException {
-        String entry = FirstByteChild.class.getName().replace('.', '/') + ".class";
-        try (InputStream in = FirstByteChild.class.getResourceAsStream("/" + entry);
-             OutputStream file = Files.newOutputStream(jar);
-             JarOutputStream out = new JarOutputStream(file)) {
-            if (in == null) throw new IllegalStateException("cannot find " + entry + " on the class path");
-            out.putNextEntry(new JarEntry(entry));
-            in.transferTo(out);
-            out.closeEntry();
-        }
-        return jar;
-    }
-
-    /** One training run of the child that writes its AOT cache ({@code -XX:AOTCacheOutput}, JDK 25). */
-    private static void train(String java, Path jar, Path cache) throws IOException, InterruptedException {
-        Path output = cache.resolveSibling("training-run.txt");
-        Process training = new ProcessBuilder(java, "-XX:AOTCacheOutput=" + cache, "-cp", jar.toString(),
-                FirstByteChild.class.getName())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!training.waitFor(120, TimeUnit.SECONDS)) {
-            training.destroyForcibly().waitFor();
-            throw new IllegalStateException("the AOT training run did not finish within 120 s; killed it");
-        }
-        if (training.exitValue() != 0 || !Files.isRegularFile(cache)) {
-            throw new IllegalStateException("the AOT training run failed (status " + training.exitValue()
-                    + "), so there is no AOT cache to measure; its output:\n" + Files.readString(output));
-        }
+        FirstByteChildFiles.delete(workDir);
     }
 }
