@@ -15,11 +15,12 @@ import java.nio.file.Path;
  * thread writes it out. The file is {@code /dev/null}, so that the figure is the hand-off and
  * the logger's write calls, not the disk (which the macro results include).
  *
- * <p>Expect it to be in the same range as {@link QueueHandoff}: the log's queue is unbounded
- * and linked (two locks) and the bound is a byte semaphore, but the logger takes everything
- * waiting at once and writes it in one call, which amortises its wake-ups. Each operation
- * includes framing one {@value #RECORD_BYTES}-byte read (measured alone by
- * {@link RecordFramerThroughput}) and copying it out of the batch, as a server pays it.
+ * <p>Expect fewer records per second than {@link QueueHandoff}, which hands over a reference and
+ * nothing else: here each operation also frames the read, copies the batch out and takes permits
+ * from the log's byte semaphore. What the log's design buys (a lock-free queue, a logger that
+ * writes everything waiting in one call and gathers before it looks again) is that producers do
+ * not queue behind a lock or keep waking the logger. The framing of one
+ * {@value #RECORD_BYTES}-byte read is measured alone by {@link RecordFramerThroughput}.
  *
  * <p>Pitfall avoided: the benchmark uses the real class with its real bound
  * ({@link RecordLog#DEFAULT_MAX_PENDING_BYTES}), not a re-implementation of it.
