@@ -86,7 +86,7 @@ final class Reactor {
     /** Set before retrying a refused batch, so the logger knows to wake this reactor. */
     private volatile boolean awaitingLogSpace;
     /** Times the log refused this reactor's batch (read by tests once the thread has ended). */
-    private long logRefusals;
+    private volatile long logRefusals;   // written by this reactor only; read by tests
     private int connections;
     private boolean stopping;
     private long stopDeadlineNanos;

@@ -36,9 +36,19 @@ final class InProcessServer implements AutoCloseable {
     private ReactorServer server;
     private InetSocketAddress address;
     private boolean stopped;
+    private volatile boolean started;
 
     InProcessServer(Path dir, int reactors) {
-        this.logPath = dir.resolve("echomsg.txt");
+        this(reactors, dir.resolve("echomsg.txt"));
+    }
+
+    /** With the log at {@code logPath} (a FIFO, for a test that controls when the logger can write). */
+    static InProcessServer withLogAt(Path logPath, int reactors) {
+        return new InProcessServer(reactors, logPath);
+    }
+
+    private InProcessServer(int reactors, Path logPath) {
+        this.logPath = logPath;
         this.reactors = reactors;
         options.port = 0;
         options.bind = "127.0.0.1";
@@ -53,7 +63,13 @@ final class InProcessServer implements AutoCloseable {
         log = RecordLog.open(logPath, options.maxLogBacklog, reporter);
         server = new ReactorServer(new EchoServer.Context(options, log, counters, reporter), reactors);
         address = server.start();
+        started = true;
         return this;
+    }
+
+    /** True once {@link #start} has returned (readable from any thread). */
+    boolean started() {
+        return started;
     }
 
     /** A connected client socket with the tests' read timeout. */

@@ -48,13 +48,35 @@ class ReactorServerTest {
     @ParameterizedTest(name = "reactors={0}")
     @ValueSource(ints = {1, 3})
     void aLoggerThatFallsBehindPausesReadingAndLosesNothing(int reactors) throws Exception {
-        try (InProcessServer server = new InProcessServer(dir, reactors)) {
+        // The log is a FIFO that nobody drains until the reactor has been refused by the log at
+        // least once: the logger blocks as soon as the pipe's 64 KiB fill, so refusals are certain,
+        // not a matter of timing. Then it is drained into the file that is verified.
+        Path fifo = dir.resolve("echomsg.fifo");
+        Path copy = dir.resolve("echomsg.txt");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(), "mkfifo");
+        try (InProcessServer server = InProcessServer.withLogAt(fifo, reactors)) {
             server.options.maxLogBacklog = 1;
+            java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+            Thread drainer = Thread.ofPlatform().start(() -> {
+                try (var in = java.nio.file.Files.newInputStream(fifo);     // opens once the logger opens
+                     var out = java.nio.file.Files.newOutputStream(copy)) {
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                    while ((!server.started() || server.logRefusals() == 0) && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();                                // until the first refusal
+                    }
+                    in.transferTo(out);                                     // to EOF: the log closed
+                    drained.complete(null);
+                } catch (Exception e) {
+                    drained.completeExceptionally(e);
+                }
+            });
             server.start();
             List<byte[]> sent = concurrently(8, id -> pipelined(server, "client " + id, 3000));
             server.stop(Duration.ofSeconds(3));
-            assertLogged(server, sent);
+            drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            drainer.join();
             assertTrue(server.logRefusals() > 0, "the log refused records at least once (else this test tested nothing)");
+            assertLogged(sent, copy, server.options.maxLine);
         }
     }
 
@@ -168,9 +190,13 @@ class ReactorServerTest {
     }
 
     private static void assertLogged(InProcessServer server, List<byte[]> sentPerConnection) throws IOException {
+        assertLogged(sentPerConnection, server.logPath, server.options.maxLine);
+    }
+
+    private static void assertLogged(List<byte[]> sentPerConnection, Path log, int maxLine) throws IOException {
         List<List<byte[]>> expected = new ArrayList<>();
-        for (byte[] sent : sentPerConnection) expected.add(LogVerifier.expectedRecords(sent, server.options.maxLine));
-        LogVerifier.Report report = LogVerifier.verify(server.logPath, expected);
+        for (byte[] sent : sentPerConnection) expected.add(LogVerifier.expectedRecords(sent, maxLine));
+        LogVerifier.Report report = LogVerifier.verify(log, expected);
         assertTrue(report.ok(), report.toString());
     }
 }
