@@ -24,10 +24,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * <b>The ProcessBuilder baseline</b> of the forking server's price per connection: start a
  * child JVM and wait for the first byte it writes to a pipe (its standard output). The child is
- * {@link FirstByteChild}, which writes that byte as soon as its {@code main} runs. This is not
- * yet the forking server's own spawn (FFM {@code posix_spawn} of a handler JVM that inherits
- * the client socket); {@code ProcessBuilder} on Linux also uses {@code posix_spawn}, through
- * the {@code jspawnhelper} program, so the two should differ by little next to the JVM's start.
+ * {@link FirstByteChild}, which writes that byte as soon as its {@code main} runs, started by a
+ * plain {@code java} with no options but the sharing one. The forking server's own spawn (FFM
+ * {@code posix_spawn}, its lean JVM options) is {@link echosuite.forking.PosixSpawnFirstByte};
+ * {@code ProcessBuilder} on Linux also uses {@code posix_spawn}, through the {@code jspawnhelper}
+ * program, so the difference between the two is mostly the JVM options.
  *
  * <p>Three variants of class-data sharing, the lever the forking server has on this cost:
  * <ul>

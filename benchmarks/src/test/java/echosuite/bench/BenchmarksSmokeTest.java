@@ -46,7 +46,7 @@ class BenchmarksSmokeTest {
         Path json = dir.resolve("smoke.json");
         Path output = dir.resolve("jmh-output.txt");
         Options options = new OptionsBuilder()
-                .include("echosuite\\.bench\\.")
+                .include("^echosuite\\.")
                 .forks(1)
                 .warmupIterations(0)
                 .measurementIterations(1)
@@ -88,16 +88,19 @@ class BenchmarksSmokeTest {
         }
     }
 
-    /** Every concrete class's {@code @Benchmark} methods (inherited ones included), as JMH names them. */
+    /**
+     * Every concrete class's {@code @Benchmark} methods (inherited ones included), as JMH names
+     * them, found in this module's compiled classes (JMH's generated classes excluded).
+     */
     private static Set<String> benchmarkMethods() throws IOException, URISyntaxException, ClassNotFoundException {
         Path classes = Path.of(ConcurrencyUnitStart.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String pkg = ConcurrencyUnitStart.class.getPackageName();
         Set<String> names = new TreeSet<>();
-        try (Stream<Path> files = Files.list(classes.resolve(pkg.replace('.', '/')))) {
+        try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.toList()) {
-                String simple = file.getFileName().toString();
-                if (!simple.endsWith(".class") || simple.contains("$")) continue;
-                Class<?> type = Class.forName(pkg + "." + simple.substring(0, simple.length() - ".class".length()));
+                String relative = classes.relativize(file).toString();
+                if (!relative.endsWith(".class") || relative.contains("$") || relative.contains("jmh_generated")) continue;
+                String className = relative.substring(0, relative.length() - ".class".length()).replace('/', '.');
+                Class<?> type = Class.forName(className);
                 if (Modifier.isAbstract(type.getModifiers())) continue;
                 for (Method m : type.getMethods()) {
                     if (m.isAnnotationPresent(Benchmark.class)) names.add(type.getName() + "." + m.getName());
