@@ -53,10 +53,6 @@ public final class ConnectionRegistry {
         }
     }
 
-    public int size() {
-        return open.size();
-    }
-
     /** Makes every connection's blocked read return EOF, as if each client had half-closed. */
     public void shutdownInputs() {
         for (SocketChannel ch : open) {

@@ -64,7 +64,6 @@ public final class RecordLog implements AutoCloseable {
     private volatile boolean loggerWaiting;
     private final Thread logger;
     private final AtomicLong recordsWritten = new AtomicLong();
-    private final AtomicLong bytesWritten = new AtomicLong();
     private final BurstReporter reporter;
     private volatile Runnable spaceListener = () -> { };
     private volatile boolean closed;
@@ -146,16 +145,6 @@ public final class RecordLog implements AutoCloseable {
     /** Records written to the file so far. */
     public long recordsWritten() {
         return recordsWritten.get();
-    }
-
-    /** Bytes written to the file so far. */
-    public long bytesWritten() {
-        return bytesWritten.get();
-    }
-
-    /** Bytes handed over and not yet written. */
-    public int pendingBytes() {
-        return maxPendingBytes - budget.availablePermits();
     }
 
     /** Writes every record handed over so far, then closes the file. Idempotent. */
@@ -243,7 +232,7 @@ public final class RecordLog implements AutoCloseable {
     private void writeFully(ByteBuffer buffer) {
         while (buffer.hasRemaining()) {
             try {
-                bytesWritten.addAndGet(file.write(buffer));
+                file.write(buffer);
             } catch (IOException e) {
                 reporter.report("cannot write to log file " + path + ": " + e.getMessage() + "; retrying");
                 try {
