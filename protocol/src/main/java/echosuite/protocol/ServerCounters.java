@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code connectionsAccepted}: connections the server accepted and served;</li>
  *   <li>{@code connectionsRefused}: connections accepted and closed at once (over
  *       {@code --max-connections}, or no thread/process could be made for them);</li>
+ *   <li>{@code connectionsTimedOut}: connections the server ended because nothing arrived on
+ *       them for {@code --idle-timeout} seconds while it waited to read (ended as at EOF);
+ *       always 0 without that option;</li>
  *   <li>{@code bytesEchoed}: bytes written back to clients;</li>
  *   <li>{@code recordsLogged}: records written to the log file;</li>
  *   <li>{@code recordsLost}: records that may have been lost in a crash (forking server's
@@ -24,6 +27,7 @@ public final class ServerCounters {
 
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
+    public final LongAdder connectionsTimedOut = new LongAdder();
     public final LongAdder bytesEchoed = new LongAdder();
     public final LongAdder recordsLost = new LongAdder();
     public final LongAdder errors = new LongAdder();
@@ -33,6 +37,7 @@ public final class ServerCounters {
         Map<String, Long> fields = new LinkedHashMap<>();
         fields.put("connectionsAccepted", connectionsAccepted.sum());
         fields.put("connectionsRefused", connectionsRefused.sum());
+        fields.put("connectionsTimedOut", connectionsTimedOut.sum());
         fields.put("bytesEchoed", bytesEchoed.sum());
         fields.put("recordsLogged", recordsLogged);
         fields.put("recordsLost", recordsLost.sum());

@@ -104,7 +104,8 @@ public final class ThreadPerConnectionServer implements EchoServer {
                 continue;
             }
             try {
-                clientThreads.start(new BlockingConnection(client, context.options().maxLine, context.log()::append,
+                clientThreads.start(new BlockingConnection(client, context.options().maxLine,
+                        context.options().idleTimeoutMillis(), context.log()::append,
                         context.counters(), context.reporter(), () -> connections.remove(client)));
                 context.counters().connectionsAccepted.increment();
             } catch (OutOfMemoryError noThread) {           // "unable to create native thread"

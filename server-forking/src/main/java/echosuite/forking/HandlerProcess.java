@@ -91,7 +91,7 @@ public final class HandlerProcess {
         current = client;
         if (ending) client.shutdownInput();                       // the parent is stopping: no new input
         ServerCounters counters = new ServerCounters();
-        new BlockingConnection(client, maxLine, frames, counters, reporter, () -> { }).run();
+        new BlockingConnection(client, maxLine, 0, frames, counters, reporter, () -> { }).run();
         current = null;
         long errors = counters.errors.sum();
         frames.report(counters.bytesEchoed.sum(), errors);
