@@ -28,6 +28,11 @@ import java.nio.channels.SocketChannel;
  * unfinished record is logged, reading stops, and the connection closes once its pending echo
  * has been written. A graceful shutdown treats every connection the same way.
  *
+ * <p>Idle timeout: {@link #waitingSince} is when the connection last began waiting for its
+ * client's bytes with nothing owed (opened, read, drained its pending echo, resumed after the
+ * log was full); the reactor's sweep ends it like an end of file once that is
+ * {@code --idle-timeout} ago ({@link #timeOutIfIdle}). Kept only when the option is set.
+ *
  * <p>Invariants: bytes are echoed in the order received (new bytes go behind pending ones, never
  * past them); every byte read is framed into the reactor's batch before anything can fail, so
  * received bytes are logged whether or not their echo could be sent. Reactor thread only.
@@ -49,12 +54,15 @@ final class Connection implements Handler {
     /** Waiting for the log to take the reactor's batch (see {@link Reactor#park}). */
     private boolean parked;
     private boolean closed;
+    /** {@link System#nanoTime} when this connection last began waiting to read with nothing owed; idle timeout only. */
+    private long waitingSince;
 
     private Connection(Reactor reactor, SocketChannel channel) {
         this.reactor = reactor;
         this.channel = channel;
         this.framer = new RecordFramer(reactor.context().options().maxLine);
         this.counters = reactor.context().counters();
+        waiting();
     }
 
     /** Registers a connected, non-blocking channel with the reactor's selector, interested in reading. */
@@ -96,6 +104,7 @@ final class Connection implements Handler {
         in.flip();
         in.get(0, reactor.readCopy, 0, n);    // absolute get: the buffer stays ready for the echo
         framer.frame(reactor.readCopy, 0, n, reactor.records);
+        waiting();
         echo(in);
         updateInterest();
         reactor.recordsAdded();
@@ -118,6 +127,7 @@ final class Connection implements Handler {
         if (inputEnded) {
             close();                          // everything owed is sent
         } else {
+            waiting();
             updateInterest();
         }
     }
@@ -125,6 +135,25 @@ final class Connection implements Handler {
     /** The log took the reactor's batch again: read again if nothing else holds us back. */
     void resume() {
         parked = false;
+        waiting();
+        if (!closed) updateInterest();
+    }
+
+    /** This connection (re)starts waiting for its client's bytes now: the idle clock starts again. */
+    private void waiting() {
+        if (reactor.idleTimeoutNanos > 0) waitingSince = System.nanoTime();
+    }
+
+    /**
+     * The reactor's idle sweep: if this connection waits to read with nothing owed and nothing
+     * arrived for {@code --idle-timeout}, end it as if the client had half-closed (the unfinished
+     * record is logged; nothing is owed, so it closes) and count it. A connection owed echo (its
+     * client does not read) or parked (the log is full) is not idle.
+     */
+    void timeOutIfIdle(long now) {
+        if (inputEnded || parked || pending != null || now - waitingSince < reactor.idleTimeoutNanos) return;
+        counters.connectionsTimedOut.increment();
+        endInput();
         if (!closed) updateInterest();
     }
 

@@ -53,6 +53,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * implementation; the {@code RecordLog} hands over a {@code byte[]} reference and is the one all
  * servers share.
  *
+ * <p>Idle timeout ({@code --idle-timeout}): only when it is set, a recurring timer sweeps this
+ * reactor's connections every {@link #sweepInterval} (half the timeout, at most a second) and
+ * ends each one that has waited to read for the timeout, as if its client had half-closed
+ * ({@link Connection#timeOutIfIdle}). The sweep is a walk over the selector's keys, a few
+ * microseconds per thousand connections; without the option there is no timer and the loop is
+ * unchanged. A connection owed echo the client does not take, or parked while the log is full,
+ * is not waiting for its client's bytes and never times out.
+ *
  * <p>Thread confinement: every field except {@link #tasks} and {@link #awaitingLogSpace} is used
  * only by this reactor's thread. Other threads talk to it through {@link #execute} (a task queue
  * plus {@link Selector#wakeup}).
@@ -69,6 +77,8 @@ final class Reactor {
     private final Selector selector;
     private final EchoServer.Context context;
     private final AtomicInteger openConnections;
+    /** {@code --idle-timeout} in nanoseconds; 0: off (no sweep). */
+    final long idleTimeoutNanos;
 
     /** Scratch space shared by this reactor's connections; see the class comment. */
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -102,6 +112,7 @@ final class Reactor {
         this.name = name;
         this.context = context;
         this.openConnections = openConnections;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(context.options().idleTimeoutMillis());
         this.selector = Selector.open();
         this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
     }
@@ -213,6 +224,7 @@ final class Reactor {
     }
 
     private void run() {
+        if (idleTimeoutNanos > 0) schedule(sweepInterval(idleTimeoutNanos), this::sweepIdle);
         try {
             while (true) {
                 runTasks();
@@ -250,6 +262,24 @@ final class Reactor {
             context.reporter().report(name + ": unexpected error in " + handler.getClass().getSimpleName() + ": " + bug);
             handler.abort();
         }
+    }
+
+    /**
+     * How often the idle sweep runs: half the timeout, at most a second. A silent connection is
+     * closed between one timeout and one timeout plus an interval after its last byte.
+     */
+    static Duration sweepInterval(long idleTimeoutNanos) {
+        return Duration.ofNanos(Math.min(idleTimeoutNanos / 2, TimeUnit.SECONDS.toNanos(1)));
+    }
+
+    /** The idle timer: ends every connection that has waited to read for the timeout, then comes again. */
+    private void sweepIdle() {
+        long now = System.nanoTime();
+        // Closing a channel only cancels its key; the key set changes at the next select, not during this walk.
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Connection c) c.timeOutIfIdle(now);
+        }
+        schedule(sweepInterval(idleTimeoutNanos), this::sweepIdle);
     }
 
     private void runTasks() {
