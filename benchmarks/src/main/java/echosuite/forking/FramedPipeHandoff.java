@@ -98,7 +98,7 @@ public class FramedPipeHandoff extends RecordHandoff {
             }
 
             @Override
-            public void report(long bytesEchoed, long connections, long errors) {
+            public void report(long bytesEchoed, long connections, long errors, long timedOut) {
                 // the producers send no REPORT frames
             }
 

@@ -40,6 +40,7 @@ final class ChildLauncher {
     private final String java;
     private final String classPath;
     private final int maxLine;
+    private final long idleTimeoutMillis;
     private final int maxConnections;
     private final long maxConnectionsPerChild;
     private final boolean shortLivedHandlers;
@@ -50,6 +51,7 @@ final class ChildLauncher {
     /**
      * @param aotCache   the handler child's AOT cache file, or null to start without one
      * @param maxLine    the {@code --max-line} option, handed to every handler child
+     * @param idleTimeoutMillis the {@code --idle-timeout} option in milliseconds (0: off), handed to every handler child
      * @param maxConnections the {@code --max-connections} option, kept by prefork children together
      * @param maxConnectionsPerChild prefork: connections a child serves before it exits (0: no limit)
      * @param log        the log file, handed to the logger child
@@ -57,11 +59,12 @@ final class ChildLauncher {
      * @param shortLivedHandlers true if each handler child serves one connection (then it compiles
      *                   less: see {@link #handlerOptions})
      */
-    ChildLauncher(Path aotCache, int maxLine, int maxConnections, long maxConnectionsPerChild, Path log, int maxBacklog,
-                  boolean shortLivedHandlers) throws Posix.PosixException {
+    ChildLauncher(Path aotCache, int maxLine, long idleTimeoutMillis, int maxConnections, long maxConnectionsPerChild,
+                  Path log, int maxBacklog, boolean shortLivedHandlers) throws Posix.PosixException {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.classPath = absoluteClassPath();
         this.maxLine = maxLine;
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.maxConnections = maxConnections;
         this.maxConnectionsPerChild = maxConnectionsPerChild;
         this.shortLivedHandlers = shortLivedHandlers;
@@ -134,7 +137,8 @@ final class ChildLauncher {
         List<String> handler = new ArrayList<>(List.of(java));
         handler.addAll(options);
         handler.addAll(List.of("-cp", classPath, HandlerProcess.class.getName(),
-                Integer.toString(maxLine), Integer.toString(maxConnections), Long.toString(maxConnectionsPerChild)));
+                Integer.toString(maxLine), Integer.toString(maxConnections), Long.toString(maxConnectionsPerChild),
+                Long.toString(idleTimeoutMillis)));
         return List.copyOf(handler);
     }
 

@@ -52,7 +52,8 @@ abstract class ForkingModel implements EchoServer {
     @Override
     public final InetSocketAddress start() throws IOException {
         reaper = new Reaper(context.reporter());
-        launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().maxConnections,
+        launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().idleTimeoutMillis(),
+                context.options().maxConnections,
                 forking.maxConnectionsPerChild, context.options().log, context.options().maxLogBacklog, forking.prefork == 0);
         Path aotCacheToMake = forking.aotCacheToMake();
         if (aotCacheToMake != null) trainer = AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
@@ -95,6 +96,7 @@ abstract class ForkingModel implements EchoServer {
         ServerCounters counters = context.counters();
         counters.bytesEchoed.add(logged.get(LoggerCounters.BYTES_ECHOED));
         counters.errors.add(logged.get(LoggerCounters.ERRORS));
+        counters.connectionsTimedOut.add(logged.get(LoggerCounters.TIMED_OUT));
         counters.recordsLost.add(logger.recordsLost());
         addModeCounts(logged);
     }

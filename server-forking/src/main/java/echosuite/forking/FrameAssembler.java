@@ -30,7 +30,7 @@ final class FrameAssembler {
         void batch(byte[] records, int count);
 
         /** A child's REPORT for one connection. */
-        void report(long bytesEchoed, long connections, long errors);
+        void report(long bytesEchoed, long connections, long errors, long timedOut);
 
         /** {@code records} that can never be written (see the class comment); {@code why} in words. */
         void lost(int records, String why);
@@ -53,7 +53,8 @@ final class FrameAssembler {
         switch (LogFrame.type(frame)) {
             case LogFrame.DATA -> data(frame, child);
             case LogFrame.REPORT -> out.report(frame.getLong(LogFrame.HEADER_BYTES),
-                    frame.getLong(LogFrame.HEADER_BYTES + 8), frame.getLong(LogFrame.HEADER_BYTES + 16));
+                    frame.getLong(LogFrame.HEADER_BYTES + 8), frame.getLong(LogFrame.HEADER_BYTES + 16),
+                    frame.getLong(LogFrame.HEADER_BYTES + 24));
             case LogFrame.GONE -> gone(child);
             default -> throw new IllegalArgumentException("unchecked frame type " + LogFrame.type(frame));
         }

@@ -53,10 +53,13 @@ final class FrameWriter implements RecordSink {
         recordsSent += records;
     }
 
-    /** Sends the REPORT frame for a connection that ended: what it echoed and how many errors it had. */
-    void report(long bytesEchoed, long errors) throws IOException {
+    /**
+     * Sends the REPORT frame for a connection that ended: what it echoed, how many errors it had,
+     * and whether it ended by {@code --idle-timeout} ({@code timedOut} 0 or 1).
+     */
+    void report(long bytesEchoed, long errors, long timedOut) throws IOException {
         LogFrame.putHeader(frame, LogFrame.REPORT, (byte) 0, childId, 0, LogFrame.REPORT_PAYLOAD);
-        frame.putLong(bytesEchoed).putLong(1).putLong(errors);
+        frame.putLong(bytesEchoed).putLong(1).putLong(errors).putLong(timedOut);
         pipe.write(frameBytes, 0, LogFrame.seal(frame, crc));
     }
 

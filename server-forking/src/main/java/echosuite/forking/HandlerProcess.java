@@ -16,7 +16,8 @@ import java.nio.file.Path;
 /**
  * The handler child: the code {@code echo_storeserv.c} runs after {@code fork()} returns 0,
  * as a JVM of its own. Started by the parent as
- * {@code java ... HandlerProcess MAXLINE MAXCONNECTIONS MAXPERCHILD} with:
+ * {@code java ... HandlerProcess MAXLINE MAXCONNECTIONS MAXPERCHILD IDLETIMEOUTMILLIS} (the
+ * parent's options, in a command line built once at its start) with:
  * <ul>
  *   <li>fd 0: the client's socket (one process per connection), or the parent's listening
  *       socket ({@code --prefork}); {@link System#inheritedChannel()} turns it into a
@@ -34,6 +35,11 @@ import java.nio.file.Path;
  * SIGTERM closed the socket) would silently vanish.
  * It serves its client with the same {@link BlockingConnection} loop the threaded servers run,
  * and sends the connection's records, then a REPORT of its counts, through the pipe.
+ * With {@code --idle-timeout} (IDLETIMEOUTMILLIS &gt; 0) that loop ends a silent connection as at
+ * end of file, and the REPORT says so: its fourth count, added up by the logger in the shared
+ * {@link LoggerCounters} page, becomes the parent's {@code connectionsTimedOut}. Why the REPORT
+ * and not an exit status the reaper would see: a preforked child serves many connections but
+ * exits once, and the REPORT is already how every other per-connection count reaches the parent.
  * In prefork mode it accepts and serves connections one after another, at most MAXPERCHILD
  * (0: no limit), then exits so that the parent starts a fresh one; a connection accepted while
  * MAXCONNECTIONS are being served by all children together is closed at once (refused).
@@ -65,6 +71,7 @@ public final class HandlerProcess {
         int maxLine = Integer.parseInt(args[0]);
         int maxConnections = Integer.parseInt(args[1]);
         long maxPerChild = Long.parseLong(args[2]);
+        long idleTimeoutMillis = Long.parseLong(args[3]);
         int pid = (int) ProcessHandle.current().pid();
         FrameWriter frames = new FrameWriter(pipe, pid);
         // String.concat, not "+": an indy string concatenation would spin method handles at its
@@ -76,9 +83,9 @@ public final class HandlerProcess {
         Channel inherited = System.inheritedChannel();
         int status;
         if (inherited instanceof SocketChannel client) {
-            status = serve(client, maxLine, frames, reporter) ? 0 : 1;
+            status = serve(client, maxLine, idleTimeoutMillis, frames, reporter) ? 0 : 1;
         } else if (inherited instanceof ServerSocketChannel server) {
-            status = acceptLoop(server, maxLine, maxConnections, maxPerChild, pid, frames, reporter);
+            status = acceptLoop(server, maxLine, idleTimeoutMillis, maxConnections, maxPerChild, pid, frames, reporter);
         } else {
             System.err.println("server-forking child: fd 0 is not a socket; this program is started by the forking server.");
             status = 2;
@@ -87,20 +94,21 @@ public final class HandlerProcess {
     }
 
     /** Serves one connection to its end and reports it; returns true if it ended without an I/O error. */
-    static boolean serve(SocketChannel client, int maxLine, FrameWriter frames, BurstReporter reporter) throws IOException {
+    static boolean serve(SocketChannel client, int maxLine, long idleTimeoutMillis, FrameWriter frames,
+                         BurstReporter reporter) throws IOException {
         current = client;
         if (ending) client.shutdownInput();                       // the parent is stopping: no new input
         ServerCounters counters = new ServerCounters();
-        new BlockingConnection(client, maxLine, 0, frames, counters, reporter, () -> { }).run();
+        new BlockingConnection(client, maxLine, idleTimeoutMillis, frames, counters, reporter, () -> { }).run();
         current = null;
         long errors = counters.errors.sum();
-        frames.report(counters.bytesEchoed.sum(), errors);
+        frames.report(counters.bytesEchoed.sum(), errors, counters.connectionsTimedOut.sum());
         return errors == 0;
     }
 
     /** Prefork: accept and serve one connection at a time, like an Apache prefork worker. */
-    private static int acceptLoop(ServerSocketChannel server, int maxLine, int maxConnections, long maxPerChild,
-                                  int pid, FrameWriter frames, BurstReporter reporter) throws IOException {
+    private static int acceptLoop(ServerSocketChannel server, int maxLine, long idleTimeoutMillis, int maxConnections,
+                                  long maxPerChild, int pid, FrameWriter frames, BurstReporter reporter) throws IOException {
         listener = server;
         Scoreboard scoreboard = Scoreboard.map(Path.of("/proc/self/fd/5"));
         scoreboard.claimSlot(pid);
@@ -123,7 +131,7 @@ public final class HandlerProcess {
                 break;
             }
             try {
-                if (!serve(client, maxLine, frames, reporter)) status = 1;
+                if (!serve(client, maxLine, idleTimeoutMillis, frames, reporter)) status = 1;
             } finally {
                 scoreboard.leave(pid);
             }

@@ -28,7 +28,8 @@ import java.util.zip.CRC32C;
  *   <li>{@code DATA}: a piece of a batch of whole records (one read's worth of a connection);
  *       the logger writes a batch only once its LAST frame is in, so a record never tears.</li>
  *   <li>{@code REPORT}: a handler child's counts for one connection at its end:
- *       bytes echoed, connections (1), errors: three longs.</li>
+ *       bytes echoed, connections (1), errors, connections timed out ({@code --idle-timeout}:
+ *       0 or 1): four longs.</li>
  *   <li>{@code GONE}: written by the parent after it reaped a child that did not end cleanly:
  *       any unfinished batch of that child will never be completed.</li>
  * </ul>
@@ -49,7 +50,7 @@ final class LogFrame {
     static final byte FIRST = 1;
     static final byte LAST = 2;
 
-    static final int REPORT_PAYLOAD = 3 * Long.BYTES;
+    static final int REPORT_PAYLOAD = 4 * Long.BYTES;
 
     private LogFrame() { }
 

@@ -34,8 +34,10 @@ final class LoggerCounters {
     static final int ERRORS = 5;
     /** Bytes of the pipe skipped because they were not part of a whole frame (after a logger restart). */
     static final int SKIPPED_BYTES = 6;
+    /** From REPORT frames: connections ended by {@code --idle-timeout}. */
+    static final int TIMED_OUT = 7;
 
-    static final int SLOTS = 7;
+    static final int SLOTS = 8;
     static final long BYTES = SharedPage.BYTES;
 
     private final MappedByteBuffer page;

@@ -69,10 +69,11 @@ public final class LoggerProcess {
             }
 
             @Override
-            public void report(long bytesEchoed, long connections, long errors) {
+            public void report(long bytesEchoed, long connections, long errors, long timedOut) {
                 counters.add(LoggerCounters.BYTES_ECHOED, bytesEchoed);
                 counters.add(LoggerCounters.CONNECTIONS, connections);
                 counters.add(LoggerCounters.ERRORS, errors);
+                counters.add(LoggerCounters.TIMED_OUT, timedOut);
             }
 
             @Override

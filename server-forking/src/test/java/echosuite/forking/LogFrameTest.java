@@ -24,6 +24,8 @@ class LogFrameTest {
         final List<byte[]> batches = new ArrayList<>();
         long bytesEchoed;
         long connections;
+        long errors;
+        long timedOut;
         int lost;
 
         @Override
@@ -32,9 +34,11 @@ class LogFrameTest {
         }
 
         @Override
-        public void report(long bytesEchoed, long connections, long errors) {
+        public void report(long bytesEchoed, long connections, long errors, long timedOut) {
             this.bytesEchoed += bytesEchoed;
             this.connections += connections;
+            this.errors += errors;
+            this.timedOut += timedOut;
         }
 
         @Override
@@ -77,7 +81,7 @@ class LogFrameTest {
         }, 7);
         String big = "x".repeat(20_000) + "\n" + "y".repeat(100) + "\n";
         send(writer, big);
-        writer.report(big.length(), 0);
+        writer.report(big.length(), 0, 0);
 
         assertTrue(writes.stream().allMatch(n -> n <= Posix.PIPE_BUF), "every write fits PIPE_BUF: " + writes);
         assertEquals(5 + 1, writes.size(), "20,102 bytes make 5 frames (4 full ones of 4,076 bytes and one more), then the report");
@@ -86,6 +90,19 @@ class LogFrameTest {
         assertArrayEquals(big.getBytes(), out.batches.getFirst());
         assertEquals(big.length(), out.bytesEchoed);
         assertEquals(1, out.connections);
+    }
+
+    @Test
+    void aReportCarriesItsFourCountsToTheLogger() throws IOException {
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(pipe, 3);
+        writer.report(12, 0, 1);                                  // a connection ended by --idle-timeout
+        writer.report(5, 1, 0);                                   // one that ended on an error
+        Collected out = readAll(pipe.toByteArray());
+        assertEquals(17, out.bytesEchoed);
+        assertEquals(2, out.connections);
+        assertEquals(1, out.errors);
+        assertEquals(1, out.timedOut);
     }
 
     @Test

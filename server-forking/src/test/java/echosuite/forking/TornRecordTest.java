@@ -87,7 +87,7 @@ class TornRecordTest {
                             framer.frame(r, 0, r.length, batch);
                             frames.accept(batch);
                         }
-                        frames.report(records * (long) MAX_LINE, 0);
+                        frames.report(records * (long) MAX_LINE, 0, 0);
                     }
                     return null;
                 }));
