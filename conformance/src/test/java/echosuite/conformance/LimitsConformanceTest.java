@@ -71,6 +71,7 @@ class LimitsConformanceTest {
             cases.add(Arguments.of(s, new String[] {"--port", "70000"}));
             cases.add(Arguments.of(s, new String[] {"--port", "many"}));
             cases.add(Arguments.of(s, new String[] {"--max-line", "0"}));
+            cases.add(Arguments.of(s, new String[] {"--idle-timeout", "-1"}));
             cases.add(Arguments.of(s, new String[] {"--port", "0", "--log", "/nonexistent-directory/sub/log.txt"}));
         }
         return cases.stream();

@@ -109,7 +109,7 @@ class SlowReaderConformanceTest {
      * reading it: its own buffers, plus the most the kernel gives the server's receive and send
      * buffers ({@code tcp_rmem}, {@code tcp_wmem} maxima), plus 8 MiB for the server's own bound.
      */
-    private static int moreThanEveryBufferOnTheWay() throws IOException {
+    static int moreThanEveryBufferOnTheWay() throws IOException {
         long bytes = 2L * CLIENT_BUFFER_BYTES + maxOf("tcp_rmem") + maxOf("tcp_wmem") + (8 << 20);
         return (int) Math.min(Integer.MAX_VALUE / 2, bytes);
     }
@@ -121,7 +121,7 @@ class SlowReaderConformanceTest {
     }
 
     /** {@code total} bytes (rounded up) as numbered lines of {@value #LINE_BYTES} bytes. */
-    private static byte[] lines(int total) {
+    static byte[] lines(int total) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(total + LINE_BYTES);
         for (int i = 0; out.size() < total; i++) {
             String head = "slow line " + i + " ";
