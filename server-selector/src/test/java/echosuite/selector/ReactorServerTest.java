@@ -81,6 +81,47 @@ class ReactorServerTest {
     }
 
     /**
+     * {@code --idle-timeout}: a connection parked because the log is full is not waiting for its
+     * client, so it is not idle, however long the log stays full. The log is a FIFO that nobody
+     * drains for three timeouts after the log first refused the reactor's records; meanwhile the
+     * client keeps trying to send. Once drained, the conversation completes, and nothing timed out.
+     */
+    @Test
+    void aConnectionParkedWhileTheLogIsFullIsNotTimedOut() throws Exception {
+        Path fifo = dir.resolve("echomsg.fifo");
+        Path copy = dir.resolve("echomsg.txt");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(), "mkfifo");
+        try (InProcessServer server = InProcessServer.withLogAt(fifo, 1)) {
+            server.options.maxLogBacklog = 1;
+            server.options.idleTimeoutSeconds = 1;
+            java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+            Thread drainer = Thread.ofPlatform().start(() -> {
+                try (var in = Files.newInputStream(fifo);                   // opens once the logger opens
+                     var out = Files.newOutputStream(copy)) {
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                    while ((!server.started() || server.logRefusals() == 0) && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();                                // until the first refusal
+                    }
+                    Thread.sleep(3000);                                     // the log stays full for three timeouts
+                    in.transferTo(out);                                     // to EOF: the log closed
+                    drained.complete(null);
+                } catch (Exception e) {
+                    drained.completeExceptionally(e);
+                }
+            });
+            server.start();
+            byte[] sent = pipelined(server, "parked client", 20_000);     // about 1 MiB: more than the FIFO holds
+            server.stop(Duration.ofSeconds(3));
+            drained.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            drainer.join();
+            assertTrue(server.logRefusals() > 0, "the log refused records (else this test tested nothing)");
+            assertEquals(0, server.counters.connectionsTimedOut.sum(), "a parked connection is not idle");
+            assertEquals(0, server.counters.errors.sum());
+            assertLogged(List.of(sent), copy, server.options.maxLine);
+        }
+    }
+
+    /**
      * At shutdown a connection with an unfinished record has it logged and is closed; a client
      * that reads none of its echo is closed at the deadline; whatever was echoed is in the log.
      */
