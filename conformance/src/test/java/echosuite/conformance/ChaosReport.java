@@ -30,6 +30,11 @@ import java.util.stream.Stream;
 public final class ChaosReport {
 
     private static final Pattern CASE = Pattern.compile("(\\w+)\\(ServerUnderTest(?:, ?TestInfo)?\\)\\[\\d+\\]");
+    /** The forking server's own fault tests (its module's, not the kit's): one server, no parameter. */
+    private static final Pattern FORKING_CASE = Pattern.compile("(\\w+)\\(\\)");
+    private static final String FORKING_REPORTS = "TEST-echosuite\\.forking\\.(FaultIsolationTest|ProcessModelTest)\\.xml";
+    private static final String KIT_REPORTS = "TEST-echosuite\\.conformance\\.(.*ReliabilityTest|BackpressureConformanceTest"
+            + "|LimitsConformanceTest|FileDescriptorExhaustionConformanceTest|EchoConformanceTest|IdleTimeoutConformanceTest)\\.xml";
 
     record Outcome(String verdict, String detail) { }
 
@@ -43,7 +48,8 @@ public final class ChaosReport {
         Set<String> servers = new LinkedHashSet<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(reports)) {
-            files = s.filter(p -> p.getFileName().toString().matches("TEST-.*(ReliabilityTest|BackpressureConformanceTest|LimitsConformanceTest)\\.xml"))
+            files = s.filter(p -> p.getFileName().toString().matches(KIT_REPORTS)
+                            || (p.getFileName().toString().matches(FORKING_REPORTS) && forkingSelected()))
                     .sorted().toList();
         }
         for (Path file : files) readReport(file, outcomes, servers);
@@ -76,8 +82,15 @@ public final class ChaosReport {
         for (int i = 0; i < cases.getLength(); i++) {
             Element tc = (Element) cases.item(i);
             Matcher m = CASE.matcher(tc.getAttribute("name"));
-            if (!m.matches()) continue;                                  // not a per-server scenario
-            String server = serverOf(tc);
+            String server;
+            if (m.matches()) {
+                server = serverOf(tc);
+            } else if (tc.getAttribute("classname").startsWith("echosuite.forking.")
+                    && (m = FORKING_CASE.matcher(tc.getAttribute("name"))).matches()) {
+                server = ServerUnderTest.FORKING.toString();
+            } else {
+                continue;                                                // not a per-server scenario
+            }
             if (server == null) continue;
             servers.add(server);
             Outcome outcome = new Outcome("held", "");
@@ -87,6 +100,10 @@ public final class ChaosReport {
             else if (skipped != null) outcome = new Outcome("not run", firstLine(skipped.getAttribute("message")));
             outcomes.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(server, outcome);
         }
+    }
+
+    private static boolean forkingSelected() {
+        return ServerUnderTest.selected().anyMatch(s -> s.name.equals("forking"));
     }
 
     /** Surefire keeps the display name ("[1] threaded") in the report's system-out or in the name suffix. */

@@ -82,6 +82,19 @@ public final class ServerProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * As {@link #start} but for a run longer than the {@link #WATCHDOG} allows (the long-run
+     * scenarios): the server is killed only after {@code watchdog}.
+     */
+    public static ServerProcess startLongRunning(ServerUnderTest server, Path log, Duration watchdog, String... args)
+            throws Exception {
+        List<String> all = new ArrayList<>(List.of("--port", "0", "--log", log.toString()));
+        all.addAll(List.of(args));
+        ServerProcess p = launch(server, null, all, watchdog);
+        p.awaitListening();
+        return p;
+    }
+
     /** As {@link #start} but on a given port (a restart on the port a killed server held). */
     public static ServerProcess startOnPort(ServerUnderTest server, int port, Path log, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port), "--log", log.toString()));
@@ -131,6 +144,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** @param prelude null, or a shell command run before bash execs the JVM (same pid) */
     private static ServerProcess launch(ServerUnderTest server, String prelude, List<String> args) throws IOException {
+        return launch(server, prelude, args, WATCHDOG);
+    }
+
+    private static ServerProcess launch(ServerUnderTest server, String prelude, List<String> args, Duration watchdog)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         CommandLine cmd;
         if (prelude == null) {
@@ -152,7 +170,7 @@ public final class ServerProcess implements AutoCloseable {
             if (m.matches()) port.complete(Integer.parseInt(m.group(2)));
         }, err, line -> errListeners.forEach(l -> l.accept(line))));
         executor.setStreamHandler(new PumpStreamHandler(OutputStream.nullOutputStream()));
-        executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(WATCHDOG).get());
+        executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(watchdog).get());
         executor.setProcessDestroyer(new ShutdownHookProcessDestroyer());
         DefaultExecuteResultHandler result = new DefaultExecuteResultHandler() {
             @Override
