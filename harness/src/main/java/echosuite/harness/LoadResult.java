@@ -27,11 +27,13 @@ import java.util.Map;
  * @param logVerified         the load generator's verdict on the server log ({@code --verify-log}), if any
  * @param logReport           its report on the log, in words, if any
  * @param messagesSent        every message sent, warm-up included (each is one record in the log)
+ * @param messagesUnanswered  of those, the ones whose echo never came back (their connection
+ *                            failed): the server's log may or may not hold them
  */
 record LoadResult(String scenario, Long connections, Long messageBytes, Long messages, Double messagesPerSecond,
                   Double mibPerSecond, Map<String, Double> latencyUs, Map<String, Double> serviceTimeUs,
                   Double connectionsPerSecond, Long established, Long failed, Map<String, Long> errors,
-                  Boolean logVerified, String logReport, Long messagesSent) {
+                  Boolean logVerified, String logReport, Long messagesSent, Long messagesUnanswered) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,7 +54,8 @@ record LoadResult(String scenario, Long connections, Long messageBytes, Long mes
         return new LoadResult(j.path("scenario").asText(null), longOrNull(j, "connections"), bytes,
                 longOrNull(j, "messages"), mps, mib, percentiles(j.path("latencyUs")), percentiles(j.path("serviceTimeUs")),
                 doubleOrNull(j, "connectionsPerSecond"), longOrNull(j, "established"), longOrNull(j, "failed"),
-                errors, verified, j.path("logReport").asText(null), longOrNull(j, "messagesSent"));
+                errors, verified, j.path("logReport").asText(null), longOrNull(j, "messagesSent"),
+                longOrNull(j, "messagesUnanswered"));
     }
 
     /** Sum of all error counts. */

@@ -176,6 +176,7 @@ final class Engine {
             workloads[i].addCounts(counts);
             r.messages += t.echoesInWindow;
             r.messagesSent += t.messagesSent;
+            r.messagesUnanswered += t.messagesUnanswered;
             r.bytesSent += t.bytesSent;
             r.bytesReceived += t.bytesReceived;
             r.bytesSentInWindow += t.bytesSentInWindow;

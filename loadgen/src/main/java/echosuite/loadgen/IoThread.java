@@ -79,6 +79,8 @@ final class IoThread implements Runnable {
 
     // Counters: written by this thread only, read by the engine after the thread has ended.
     long messagesSent, bytesSent, bytesReceived, echoesInWindow;
+    /** Whole messages written on connections that ended before their echo came back. */
+    long messagesUnanswered;
     long bytesSentInWindow, bytesReceivedInWindow;
     /** When this thread's part of the measured window ended (endTime, or earlier if its work was done). */
     long windowClosedAt = Long.MIN_VALUE;
@@ -478,7 +480,8 @@ final class IoThread implements Runnable {
             last.listIndex = i;
         }
         openConnections.decrementAndGet();
-        manifest.add(c.id, c.wholeMessagesWritten());
+        manifest.add(c.id, c.received, c.wholeMessagesWritten());
+        messagesUnanswered += c.wholeMessagesWritten() - c.received;
     }
 
     private void scanTimeouts() {

@@ -98,6 +98,7 @@ final class RunReport {
         j.put("mibPerSecondSent", round(mibPerSecond(r.bytesSentInWindow, r.windowSeconds), 6));
         j.put("mibPerSecondReceived", round(mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), 6));
         j.put("messagesSent", r.messagesSent);
+        j.put("messagesUnanswered", r.messagesUnanswered);
         j.put("bytesSent", r.bytesSent);
         j.put("bytesReceived", r.bytesReceived);
         j.set("latencyUs", percentiles(r.latency()));

@@ -20,6 +20,11 @@ final class RunResult {
     long messages;
     /** Whole messages written during the whole run (warm-up and drain included): what the server must log. */
     long messagesSent;
+    /**
+     * Of those, the messages whose echo never came back because their connection failed (timed
+     * out, was reset): the server may or may not have read them, so its log may or may not hold them.
+     */
+    long messagesUnanswered;
     long bytesSent, bytesReceived, bytesSentInWindow, bytesReceivedInWindow;
     /** Length of the measured window actually run (shorter if the work ended early), seconds. */
     double windowSeconds;

@@ -30,7 +30,8 @@ public final class SequencedLogVerifier {
     private static final int READ_CHUNK = 1 << 20;
 
     private long[] connections = new long[1024];   // connection ids, in the order expect() was called
-    private int[] counts = new int[1024];           // whole messages sent by each
+    private int[] counts = new int[1024];           // whole messages each sent that the log must hold
+    private int[] optional = new int[1024];         // messages each sent after those, that the log may hold
     private int[] sizes = new int[1024];            // bytes of each of its messages
     private int size;
     private int longestMessage = SequencedMessage.MIN_BYTES;
@@ -42,7 +43,22 @@ public final class SequencedLogVerifier {
      * exactly once, in order. Each connection id may be given once.
      */
     public void expect(long connection, long messages, int messageBytes) {
+        expect(connection, messages, 0, messageBytes);
+    }
+
+    /**
+     * Records that {@code connection} sent messages {@code 0 .. required-1}, which the log must
+     * hold, and then {@code mayFollow} more, which it may hold: messages whose echo never came back
+     * (the connection timed out or was reset with them in flight), so the sender cannot know
+     * whether the server read them. Each that is logged must still be logged once, in order and
+     * whole; each that is not is not missing. Each connection id may be given once.
+     */
+    public void expect(long connection, long required, long mayFollow, int messageBytes) {
+        long messages = required;
         if (messages < 0 || messages > Integer.MAX_VALUE) throw new IllegalArgumentException("message count out of range: " + messages);
+        if (mayFollow < 0 || required + mayFollow > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("optional message count out of range: " + mayFollow);
+        }
         if (messageBytes < SequencedMessage.MIN_BYTES) {
             throw new IllegalArgumentException("messages have at least " + SequencedMessage.MIN_BYTES + " bytes, got " + messageBytes);
         }
@@ -50,9 +66,11 @@ public final class SequencedLogVerifier {
             connections = Arrays.copyOf(connections, size * 2);
             counts = Arrays.copyOf(counts, size * 2);
             sizes = Arrays.copyOf(sizes, size * 2);
+            optional = Arrays.copyOf(optional, size * 2);
         }
         connections[size] = connection;
         counts[size] = (int) messages;
+        optional[size] = (int) mayFollow;
         sizes[size] = messageBytes;
         longestMessage = Math.max(longestMessage, messageBytes);
         size++;
@@ -105,6 +123,7 @@ public final class SequencedLogVerifier {
         private final RecordOrder[] order = new RecordOrder[size];
         private final List<String> problems = new ArrayList<>();
         private long logged, matched, unexpected, outOfOrder;
+        private long optionalLogged;                 // messages that may follow, found in the log
 
         Check() {
             Integer[] slots = new Integer[size];
@@ -128,7 +147,7 @@ public final class SequencedLogVerifier {
             long sequence = SequencedMessage.sequenceOf(b, off, len);
             int found = connection < 0 ? -1 : Arrays.binarySearch(sortedIds, connection);
             int slot = found < 0 ? -1 : slotOfSorted[found];
-            if (slot < 0 || sequence >= counts[slot] || trueLength != len
+            if (slot < 0 || sequence >= (long) counts[slot] + optional[slot] || trueLength != len
                     || !SequencedMessage.matches(b, off, len, sizes[slot], connection, sequence)) {
                 unexpected(b, off, len);
                 return;
@@ -141,6 +160,7 @@ public final class SequencedLogVerifier {
                 return;
             }
             matched++;
+            if (index >= counts[slot]) optionalLogged++;
             int firstMissing = o.nextMissing(0);
             if (!o.find(index)) {
                 outOfOrder++;
@@ -177,7 +197,9 @@ public final class SequencedLogVerifier {
                     }
                 }
             }
-            return new LogVerifier.Report(expected, logged, matched, missing, unexpected, outOfOrder, List.copyOf(problems));
+            // A message that may follow and was logged is expected from then on: the report's
+            // "expected" is what the log must hold given what it holds.
+            return new LogVerifier.Report(expected + optionalLogged, logged, matched, missing, unexpected, outOfOrder, List.copyOf(problems));
         }
     }
 }

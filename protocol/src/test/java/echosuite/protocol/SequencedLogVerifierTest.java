@@ -66,6 +66,37 @@ class SequencedLogVerifierTest {
         assertFalse(swapped.ok());
     }
 
+    /** Connection 10's echoes of messages 0 and 1 came back; 2 and 3 were in flight when it failed. */
+    static SequencedLogVerifier sentWithTwoInFlight() {
+        SequencedLogVerifier v = new SequencedLogVerifier();
+        v.expect(10, 2, 2, SIZE);
+        return v;
+    }
+
+    @Test
+    void messagesInFlightWhenAConnectionFailedMayBeLoggedOrNotButOnlyOnceAndInOrder() throws Exception {
+        LogVerifier.Report none = sentWithTwoInFlight().verify(log(m(10, 0), m(10, 1)));
+        assertTrue(none.ok(), none.toString());
+        assertEquals(2, none.expected());
+
+        LogVerifier.Report both = sentWithTwoInFlight().verify(log(m(10, 0), m(10, 1), m(10, 2), m(10, 3)));
+        assertTrue(both.ok(), both.toString());
+        assertEquals(4, both.matched());
+
+        LogVerifier.Report requiredMissing = sentWithTwoInFlight().verify(log(m(10, 0), m(10, 2)));
+        assertEquals(1, requiredMissing.missing(), requiredMissing.toString());
+        assertFalse(requiredMissing.ok());
+
+        LogVerifier.Report twice = sentWithTwoInFlight().verify(log(m(10, 0), m(10, 1), m(10, 2), m(10, 2)));
+        assertEquals(1, twice.unexpected(), twice.toString());
+
+        LogVerifier.Report beyond = sentWithTwoInFlight().verify(log(m(10, 0), m(10, 1), m(10, 4)));
+        assertEquals(1, beyond.unexpected(), "sequence 4 was never sent: " + beyond);
+
+        LogVerifier.Report swapped = sentWithTwoInFlight().verify(log(m(10, 0), m(10, 1), m(10, 3), m(10, 2)));
+        assertEquals(1, swapped.outOfOrder(), swapped.toString());
+    }
+
     @Test
     void reportsTornForeignAndUnterminatedRecords() throws Exception {
         byte[] a = m(10, 1), b = m(11, 0);
