@@ -44,11 +44,18 @@ final class ForkingProcess implements AutoCloseable {
 
     /** Starts {@code server-forking --port 0 --log LOG ARGS...} and waits for its listening line. */
     static ForkingProcess start(Path log, String... args) throws Exception {
+        return start(Map.of(), log, args);
+    }
+
+    /** As {@link #start(Path, String...)}, with {@code extraEnvironment} added to the server's environment. */
+    static ForkingProcess start(Map<String, String> extraEnvironment, Path log, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ForkingServer.class.getName(), "--port", "0", "--log", log.toString()));
         cmd.addAll(List.of(args));
-        ForkingProcess p = new ForkingProcess(new ProcessBuilder(cmd).start());
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(extraEnvironment);
+        ForkingProcess p = new ForkingProcess(builder.start());
         try {
             p.port.get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -164,6 +171,12 @@ final class ForkingProcess implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The environment of {@code pid}, one "NAME=value" per entry, from {@code /proc/PID/environ}. */
+    static List<String> environment(long pid) throws IOException {
+        String all = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8);
+        return all.isEmpty() ? List.of() : List.of(all.split("\0"));
     }
 
     /** The command line of {@code pid}, words joined by spaces ("" if gone). */

@@ -60,6 +60,25 @@ class ProcessModelTest {
     }
 
     @Test
+    void theChildrenGetTheFixedMinimalEnvironmentAndNothingOfTheCallers() throws Exception {
+        Map<String, String> callers = Map.of("ECHOSUITE_CALLER_SECRET", "s3cret", "JAVA_TOOL_OPTIONS", "-Decho.injected=1");
+        try (ForkingProcess server = ForkingProcess.start(callers, dir.resolve("log.txt"));
+             Client client = new Client(server.port())) {
+            assertEquals("hello\n", client.roundTrip("hello\n"));
+            assertTrue(ForkingProcess.environment(server.pid()).contains("ECHOSUITE_CALLER_SECRET=s3cret"),
+                    "the parent has the caller's environment");
+            long handler = ForkingProcess.childHolding(server.pid(),
+                    ForkingProcess.serverSocketOf(server.port(), client.localPort()));
+            long logger = ForkingProcess.loggerOf(server.pid());
+            for (long child : new long[] {handler, logger}) {
+                assertEquals(List.of("PATH=/usr/bin:/bin", "LANG=C.UTF-8"), ForkingProcess.environment(child),
+                        "the environment of child " + child + " (" + ForkingProcess.cmdline(child) + ")");
+            }
+            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
     void afterManyShortConnectionsNoZombieIsLeftAndTheParentHoldsNoMoreDescriptorsThanBefore() throws Exception {
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> sent = new ArrayList<>();
