@@ -31,7 +31,7 @@ public final class ChaosReport {
 
     private static final Pattern CASE = Pattern.compile("(\\w+)\\(ServerUnderTest(?:, ?TestInfo)?\\)\\[\\d+\\]");
     /** The forking server's own fault tests (its module's, not the kit's): one server, no parameter. */
-    private static final Pattern FORKING_CASE = Pattern.compile("(\\w+)\\(\\)");
+    private static final Pattern FORKING_CASE = Pattern.compile("(\\w+)(?:\\(\\))?");
     private static final String FORKING_REPORTS = "TEST-echosuite\\.forking\\.(FaultIsolationTest|ProcessModelTest)\\.xml";
     private static final String KIT_REPORTS = "TEST-echosuite\\.conformance\\.(.*ReliabilityTest|BackpressureConformanceTest"
             + "|LimitsConformanceTest|FileDescriptorExhaustionConformanceTest|EchoConformanceTest|IdleTimeoutConformanceTest)\\.xml";
@@ -87,7 +87,9 @@ public final class ChaosReport {
                 server = serverOf(tc);
             } else if (tc.getAttribute("classname").startsWith("echosuite.forking.")
                     && (m = FORKING_CASE.matcher(tc.getAttribute("name"))).matches()) {
-                server = ServerUnderTest.FORKING.toString();
+                // The prefork tests run the prefork mode; the others, a process per connection.
+                server = (m.group(1).toLowerCase(java.util.Locale.ROOT).contains("prefork")
+                        ? ServerUnderTest.FORKING_PREFORK : ServerUnderTest.FORKING).toString();
             } else {
                 continue;                                                // not a per-server scenario
             }

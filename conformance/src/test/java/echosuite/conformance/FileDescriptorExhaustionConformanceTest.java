@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -42,8 +43,9 @@ class FileDescriptorExhaustionConformanceTest {
     Path dir;
 
     @ForEachServer
-    void outOfFileDescriptorsTheServerKeepsServingDoesNotSpinAndAcceptsAgainLater(ServerUnderTest server)
+    void outOfFileDescriptorsTheServerKeepsServingDoesNotSpinAndAcceptsAgainLater(ServerUnderTest server, TestInfo test)
             throws Exception {
+        String name = test.getTestMethod().orElseThrow().getName();
         Assumptions.assumeTrue(server.holdsEveryClientSocket(), server + ": a process per client, whose parent"
                 + " closes each client's socket once its child holds it, never runs out of descriptors this way");
         Path log = dir.resolve("log.txt");
@@ -71,6 +73,8 @@ class FileDescriptorExhaustionConformanceTest {
                 long t0 = System.nanoTime();
                 Thread.sleep(CPU_WINDOW.toMillis());                    // a measurement window, not synchronisation
                 double share = (ProcessTree.cpuSeconds(p.pid()) - cpuBefore) / ((System.nanoTime() - t0) / 1e9);
+                Figures.record(name, server, "clients held under ulimit -n " + OPEN_FILE_LIMIT, held);
+                Figures.record(name, server, "CPU while saturated %", Math.round(share * 100));
                 assertTrue(share < MAX_CPU_SHARE, String.format("while out of descriptors with clients waiting, the"
                         + " server used %.0f%% of a CPU (bound %.0f%%): does it retry accept in a tight loop?",
                         share * 100, MAX_CPU_SHARE * 100));

@@ -57,8 +57,8 @@ final class ProcessTree {
     record Usage(int processes, int threads, int fds, int sockets, long rssKiB, int zombies) {
         @Override
         public String toString() {
-            return processes + " processes, " + threads + " threads, " + fds + " fds (" + sockets + " sockets), RSS "
-                    + rssKiB / 1024 + " MiB, " + zombies + " zombies";
+            return processes + " proc, " + threads + " threads, " + fds + " fds, RSS " + rssKiB / 1024 + " MiB"
+                    + (zombies == 0 ? "" : ", " + zombies + " ZOMBIES");
         }
     }
 
