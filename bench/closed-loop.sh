@@ -14,7 +14,7 @@ shift $((OPTIND - 1))
 export ANCHOR_DIR; ANCHOR_DIR=$("$ROOT/bench/anchors.sh" $(printf '%s\n' "$@" | grep -qx netty && echo --netty))
 source "$ROOT/bench/servers.sh"
 LOAD="$ANCHOR_DIR/c/echo_load"
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+TMP=$(mktemp -d); trap 'cleanup_server; rm -rf "$TMP"' EXIT
 RAW=$TMP/raw.txt
 
 for server in "$@"; do

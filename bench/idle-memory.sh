@@ -20,7 +20,7 @@ export ANCHOR_DIR; ANCHOR_DIR=$("$ROOT/bench/anchors.sh" $(printf '%s\n' "$@" | 
 source "$ROOT/bench/servers.sh"
 TMP=$(mktemp -d)
 # On any exit (a failed holder too) stop the server still running, by its pid, and clean up.
-trap '[ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null && stop_server >/dev/null; rm -rf "$TMP"' EXIT
+trap 'cleanup_server; rm -rf "$TMP"' EXIT
 
 echo "| server | conns | procs | threads | base RSS / PSS MiB | held RSS / PSS MiB | PSS per conn KiB | RSS per conn KiB |"
 echo "| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |"

@@ -30,7 +30,12 @@ start_server() {
     sleep 0.1
   done
   SERVER_PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out" | head -n 1)
-  [ -n "$SERVER_PORT" ] || { echo "server $name did not listen" >&2; return 1; }
+  [ -n "$SERVER_PORT" ] || { echo "server $name did not listen" >&2; stop_server >/dev/null; return 1; }
+}
+
+# For an EXIT trap: stops the server if a failing step left it running.
+cleanup_server() {
+  if [ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null; then stop_server >/dev/null; fi
 }
 
 stop_server() {

@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DUR=${1:-10}
 export ANCHOR_DIR; ANCHOR_DIR=$("$ROOT/bench/anchors.sh")
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+TMP=$(mktemp -d); trap 'cleanup_server; rm -rf "$TMP"' EXIT
 cat >"$TMP/pinned.jfc" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0">

@@ -33,7 +33,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export ANCHOR_DIR; ANCHOR_DIR=$("$ROOT/bench/anchors.sh" --netty)
 source "$ROOT/bench/servers.sh"
 LOAD="$ANCHOR_DIR/c/echo_load"
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+TMP=$(mktemp -d); trap 'cleanup_server; rm -rf "$TMP"' EXIT
 cpu_ticks() {   # user + system clock ticks of the server's process tree (the C anchors fork a logger)
     local t=0 p
     for p in $(tree_pids "$SERVER_PID"); do
@@ -63,7 +63,8 @@ for rep in $(seq "$REPS"); do
             cpu_us=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v n="$sent" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
             echo "$server|$c|$rep|$line cpu_us_per_msg=$cpu_us" | tee -a "$RAW" >&2
         done
-        summary=$(stop_server)
+        stop_server >"$TMP/summary"   # not in $(...): stop_server waits for the server, a child of this shell
+        summary=$(cat "$TMP/summary")
         sent=$(sed -n 's/.*sent_total=\([0-9]*\).*/\1/p' "$TMP/runs.txt" | awk '{s += $1} END {print s + 0}')
         records=$(wc -l <"$TMP/log.txt")
         verdict="log ok"; [ "$records" -eq "$sent" ] || verdict="LOG MISMATCH"

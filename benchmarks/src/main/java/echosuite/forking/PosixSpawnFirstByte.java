@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
@@ -63,13 +62,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 @State(Scope.Thread)
 public class PosixSpawnFirstByte {
 
-    /**
-     * What {@code ChildLauncher} adds to {@link ChildLauncher#jvmOptions} for a handler child that
-     * serves one connection (its list is private to an instance, so it is repeated here).
-     */
-    static final List<String> ONE_CONNECTION_HANDLER_OPTIONS =
-            List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=10");
-
     /** How the child JVM gets its classes (see the class comment). */
     public enum Sharing { CDS, AOT_CACHE }
 
@@ -91,7 +83,7 @@ public class PosixSpawnFirstByte {
         workDir = Files.createTempDirectory("echosuite-posix-spawn-");
         Path jar = FirstByteChildFiles.writeJar(workDir);
         List<String> options = new ArrayList<>(ChildLauncher.jvmOptions("32m"));
-        options.addAll(ONE_CONNECTION_HANDLER_OPTIONS);
+        options.addAll(ChildLauncher.ONE_CONNECTION_OPTIONS);
         if (sharing == Sharing.AOT_CACHE) {
             Path cache = FirstByteChildFiles.trainAotCache(options, jar, workDir.resolve("first-byte-child.aot"));
             options.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
@@ -102,8 +94,8 @@ public class PosixSpawnFirstByte {
 
         arena = Arena.ofShared();
         javaPath = arena.allocateFrom(command.getFirst());
-        argv = strings(command);
-        environment = strings(ChildLauncher.ENVIRONMENT);
+        argv = Posix.cStrings(arena, command);
+        environment = Posix.cStrings(arena, ChildLauncher.ENVIRONMENT);
         attributes = Posix.cleanSpawnAttributes(arena, true);
         firstByte = arena.allocate(1);
     }
@@ -152,13 +144,5 @@ public class PosixSpawnFirstByte {
     public void release() throws IOException {
         arena.close();
         FirstByteChildFiles.delete(workDir);
-    }
-
-    /** A NULL-terminated C array of C strings ({@code argv}, {@code envp}), in the trial's arena. */
-    private MemorySegment strings(List<String> values) {
-        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
-        for (int i = 0; i < values.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
-        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
-        return array;
     }
 }

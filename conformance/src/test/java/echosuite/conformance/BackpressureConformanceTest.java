@@ -46,7 +46,7 @@ class BackpressureConformanceTest {
                 hog.register(selector, SelectionKey.OP_WRITE);
                 ByteBuffer chunk = ByteBuffer.allocateDirect(64 << 10);
                 long pushed = 0;
-                // Write until the server stops reading (the socket stays unwritable), or all 64 MiB went.
+                // Write until the server stops reading (the socket stays unwritable), or all PUSH_BYTES (100 MiB) went.
                 while (pushed < PUSH_BYTES) {
                     chunk.clear();
                     int n = hog.write(chunk);

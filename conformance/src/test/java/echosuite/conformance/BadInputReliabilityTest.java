@@ -113,9 +113,8 @@ class BadInputReliabilityTest {
     @ForEachServer
     void slowlorisTricklersDoNotStarveANormalClientAndTheirRecordsArriveWhole(ServerUnderTest server, TestInfo test)
             throws Exception {
-        Figures.record(test.getTestMethod().orElseThrow().getName(), server, "trickling connections",
-                Math.min(500, server.concurrencyLimit));
         int tricklers = Math.min(500, server.concurrencyLimit);
+        Figures.record(test.getTestMethod().orElseThrow().getName(), server, "trickling connections", tricklers);
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> expected = new ArrayList<>();
         List<SocketChannel> slow = new ArrayList<>();

@@ -108,7 +108,7 @@ public final class ChaosReport {
         return ServerUnderTest.selected().anyMatch(s -> s.name.equals("forking"));
     }
 
-    /** Surefire keeps the display name ("[1] threaded") in the report's system-out or in the name suffix. */
+    /** The invocation index in the case's name ("...[3]") is the place of its server in {@link ServerUnderTest#selected()}. */
     private static String serverOf(Element tc) {
         String name = tc.getAttribute("name");
         int index = Integer.parseInt(name.substring(name.lastIndexOf('[') + 1, name.lastIndexOf(']')));

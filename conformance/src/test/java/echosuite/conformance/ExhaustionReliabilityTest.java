@@ -54,7 +54,6 @@ class ExhaustionReliabilityTest {
                     }
                     Figures.record(test.getTestMethod().orElseThrow().getName(), server, Figures.DEGRADED, closedByServer == 0 ? ""
                             : closedByServer + " of " + clients + " new clients closed unserved (no thread or process for them)");
-                    assertTrue(served.size() + closedByServer == clients, "every client was either served or closed");
                     for (EchoClient c : served) {
                         assertArrayEquals(bytes("again\n"), c.roundTrip(bytes("again\n")), "served clients are still served");
                     }

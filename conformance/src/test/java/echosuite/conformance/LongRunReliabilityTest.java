@@ -74,8 +74,8 @@ class LongRunReliabilityTest {
     @ForEachServer
     void connectionChurnLeavesDescriptorsThreadsProcessesAndLiveHeapAtBaselineAndNoZombie(ServerUnderTest server,
                                                                                             TestInfo test) throws Exception {
-        // A JVM per connection costs about 0.1 s of CPU to start: the forking server churns 1,000.
-        int connections = Integer.getInteger("echosuite.longRun.connections", server.name.equals("forking") ? 1_000 : 20_000);
+        // A JVM per connection costs about 0.1 s of CPU to start: the forking server churns at most 1,000.
+        int connections = Integer.getInteger("echosuite.longRun.connections", 20_000);
         if (server.name.equals("forking")) connections = Math.min(connections, 1_000);
         String name = test.getTestMethod().orElseThrow().getName();
         Path log = dir.resolve("log.txt");
@@ -222,50 +222,37 @@ class LongRunReliabilityTest {
 
     /** {@code jcmd PID GC.run}: a full collection, so that readings compare live data. */
     private static void fullGc(long pid) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
-            jcmd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("jcmd " + pid + " GC.run did not finish within 60 s");
-        }
+        jcmd(pid, "GC.run");
     }
 
     /** Live heap after the last full GC, KiB, from {@code jcmd PID GC.heap_info} ("used NNNK"). */
     private static long liveHeapKiB(long pid) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
-        String out = new String(jcmd.getInputStream().readAllBytes());
-        if (!jcmd.waitFor(60, TimeUnit.SECONDS)) jcmd.destroyForcibly();
+        String out = jcmd(pid, "GC.heap_info");
         Matcher used = Pattern.compile("used (\\d+)K").matcher(out);
         if (!used.find()) throw new AssertionError("no heap figure in jcmd GC.heap_info: " + out);
         return Long.parseLong(used.group(1));
     }
 
-    /** CPU the server's processes use over one second of rest, as a fraction of one CPU. */
-    private static double cpuOverOneSecond(long pid) throws Exception {
-        double before = treeCpuSeconds(pid);
-        long t0 = System.nanoTime();
-        Thread.sleep(1000);   // the measuring window itself
-        return (treeCpuSeconds(pid) - before) / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static double treeCpuSeconds(long pid) {
-        ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
-        double sum = 0;
-        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants()).toList()) {
-            try {
-                sum += ProcessTree.cpuSeconds(h.pid());
-            } catch (IOException gone) {
-                // exited meanwhile
+    /** Runs {@code jcmd PID COMMAND} (at most 60 s) and returns what it printed. */
+    private static String jcmd(long pid, String command) throws Exception {
+        Path out = Files.createTempFile("jcmd", ".txt");
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("jcmd " + pid + " " + command + " did not finish within 60 s");
             }
+            return Files.readString(out);
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return sum;
     }
 
     private void judge(String name, ServerUnderTest server, ServerProcess p, ProcessTree.Usage baseline, long baselineHeapKiB,
                        ProcessTree.Usage after, long messages) throws Exception {
         long heapAfter = liveHeapKiB(p.pid());
-        double cpuAtRest = cpuOverOneSecond(p.pid());
+        double cpuAtRest = ProcessTree.cpuShare(p.pid(), Duration.ofSeconds(1));
         ServerProcess.Exit exit = p.terminate(Duration.ofSeconds(10));
         Map<String, Long> summary = exit.summary();
         Figures.record(name, server, "baseline", baseline);

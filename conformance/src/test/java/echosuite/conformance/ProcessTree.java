@@ -12,8 +12,7 @@ final class ProcessTree {
 
     /** Sum of VmRSS over {@code pid} and its descendants, in KiB. */
     static long rssKiB(long pid) {
-        ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
-        return Stream.concat(Stream.of(root), root.descendants()).mapToLong(p -> vmRssKiB(p.pid())).sum();
+        return usage(pid).rssKiB();
     }
 
     /**
@@ -29,15 +28,32 @@ final class ProcessTree {
 
     /** Open sockets of the process {@code pid} (entries of {@code /proc/PID/fd} that link to {@code socket:[...]}). */
     static int openSockets(long pid) throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return (int) fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (IOException closedMeanwhile) {
-                    return false;
-                }
-            }).count();
+        return openFds(pid)[1];
+    }
+
+    /** {@link #cpuSeconds} summed over {@code pid} and its descendants; processes that exit meanwhile are skipped. */
+    static double treeCpuSeconds(long pid) {
+        ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        double sum = 0;
+        for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).toList()) {
+            try {
+                sum += cpuSeconds(p.pid());
+            } catch (IOException gone) {
+                // exited between listing and reading
+            }
         }
+        return sum;
+    }
+
+    /**
+     * The CPU that {@code pid} and its descendants use over {@code window}, as a fraction of one
+     * CPU (1.0: one core busy all the time). Sleeps for the window: it is the measurement.
+     */
+    static double cpuShare(long pid, java.time.Duration window) throws InterruptedException {
+        double before = treeCpuSeconds(pid);
+        long t0 = System.nanoTime();
+        Thread.sleep(window.toMillis());   // the measuring window itself
+        return (treeCpuSeconds(pid) - before) / ((System.nanoTime() - t0) / 1e9);
     }
 
     static final int USER_HZ = 100;
@@ -82,7 +98,7 @@ final class ProcessTree {
                 fds += open[0];
                 sockets += open[1];
                 processes++;
-            } catch (IOException | java.io.UncheckedIOException gone) {
+            } catch (IOException | java.nio.file.DirectoryIteratorException gone) {
                 // the process exited between listing and reading: it holds nothing any more
             }
         }
@@ -125,14 +141,4 @@ final class ProcessTree {
         return new int[] {fds, sockets};
     }
 
-    private static long vmRssKiB(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-            return 0;
-        } catch (IOException gone) {
-            return 0;   // the process exited between listing and reading
-        }
-    }
 }

@@ -75,11 +75,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code server} on {@code --port 0 --log LOG} plus {@code args} and waits until it listens. */
     public static ServerProcess start(ServerUnderTest server, Path log, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--port", "0", "--log", log.toString()));
-        all.addAll(List.of(args));
-        ServerProcess p = launch(server, null, all);
-        p.awaitListening();
-        return p;
+        return startListening(server, null, 0, log, WATCHDOG, args);
     }
 
     /**
@@ -88,20 +84,12 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess startLongRunning(ServerUnderTest server, Path log, Duration watchdog, String... args)
             throws Exception {
-        List<String> all = new ArrayList<>(List.of("--port", "0", "--log", log.toString()));
-        all.addAll(List.of(args));
-        ServerProcess p = launch(server, null, all, watchdog);
-        p.awaitListening();
-        return p;
+        return startListening(server, null, 0, log, watchdog, args);
     }
 
     /** As {@link #start} but on a given port (a restart on the port a killed server held). */
     public static ServerProcess startOnPort(ServerUnderTest server, int port, Path log, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port), "--log", log.toString()));
-        all.addAll(List.of(args));
-        ServerProcess p = launch(server, null, all);
-        p.awaitListening();
-        return p;
+        return startListening(server, null, port, log, WATCHDOG, args);
     }
 
     /** SIGKILL of the server and every process it started (the whole tree), by pid; waits for the exit. */
@@ -115,19 +103,21 @@ public final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start} but as a member of a cgroup (through bash, which joins it and then execs the JVM). */
     static ServerProcess startInCgroup(ServerUnderTest server, PidsCgroup cgroup, Path log, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--port", "0", "--log", log.toString()));
-        all.addAll(List.of(args));
-        ServerProcess p = launch(server, "echo $$ > '" + cgroup.procs() + "'", all);
-        p.awaitListening();
-        return p;
+        return startListening(server, "echo $$ > '" + cgroup.procs() + "'", 0, log, WATCHDOG, args);
     }
 
     /** As {@link #start} but under {@code ulimit -n maxOpenFiles} (through bash, which then execs the JVM). */
     public static ServerProcess startWithOpenFileLimit(ServerUnderTest server, Path log, int maxOpenFiles,
                                                        String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--port", "0", "--log", log.toString()));
+        return startListening(server, "ulimit -n " + maxOpenFiles, 0, log, WATCHDOG, args);
+    }
+
+    /** Starts {@code server} with {@code --port PORT --log LOG ARGS...} (after {@code prelude}, if any) and waits until it listens. */
+    private static ServerProcess startListening(ServerUnderTest server, String prelude, int port, Path log,
+                                                Duration watchdog, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port), "--log", log.toString()));
         all.addAll(List.of(args));
-        ServerProcess p = launch(server, "ulimit -n " + maxOpenFiles, all);
+        ServerProcess p = launch(server, prelude, all, watchdog);
         p.awaitListening();
         return p;
     }

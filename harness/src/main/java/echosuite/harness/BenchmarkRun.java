@@ -144,8 +144,8 @@ final class BenchmarkRun {
             Path json = folder.file(server, stem, "loadgen.json");
             Integer loadgenExit = null;
             try {
-                loadgen = LoadgenRun.start(loadgenCommand(server, stem, sc, log, srv.address()), settings.projectRoot(), life);
-                OptionalInt exit = loadgen.awaitExit(Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT));
+                loadgen = LoadgenRun.start(loadgenCommand(server, stem, sc, log, json, srv.address()), settings.projectRoot(), life);
+                OptionalInt exit = loadgen.awaitExit(life);
                 if (exit.isEmpty()) problems.add("the load generator had not finished " + LOAD_GRACE.plus(VERIFY_LIMIT).toSeconds()
                         + " s after its planned end; killed");
                 else loadgenExit = exit.getAsInt();
@@ -187,11 +187,11 @@ final class BenchmarkRun {
     }
 
     /** The load generator's command line for one repetition: scenario, output files, log to verify, target. */
-    private List<String> loadgenCommand(String server, String stem, Scenario sc, Path log, String address) {
+    private List<String> loadgenCommand(String server, String stem, Scenario sc, Path log, Path json, String address) {
         List<String> cmd = new ArrayList<>(loadPin);
         cmd.addAll(settings.loadgenCommand());
         cmd.addAll(sc.loadgenArguments());
-        cmd.addAll(List.of("--json", folder.file(server, stem, "loadgen.json").toString(),
+        cmd.addAll(List.of("--json", json.toString(),
                 "--hlog", folder.file(server, stem, "hlog").toString(), "--hgrm", folder.file(server, stem, "hgrm").toString(),
                 "--quiet", "--verify-log", log.toString(), address));
         return cmd;
@@ -245,7 +245,8 @@ final class BenchmarkRun {
         }
     }
 
-    private static String lastLines(List<String> lines) {
+    /** "; its last words: " and the last three of {@code lines}, or "" if there are none. */
+    static String lastLines(List<String> lines) {
         if (lines.isEmpty()) return "";
         return "; its last words: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }

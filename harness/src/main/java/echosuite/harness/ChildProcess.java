@@ -116,11 +116,6 @@ final class ChildProcess {
         return result.hasResult() ? java.util.OptionalInt.of(result.getExitValue()) : java.util.OptionalInt.empty();
     }
 
-    /** Whether the watchdog had to kill the process because it ran over its limit. */
-    boolean killedByWatchdog() {
-        return watchdog.killedProcess();
-    }
-
     /** {@link DefaultExecutor} that hands out the {@link Process} it launched. */
     private static final class CapturingExecutor extends DefaultExecutor {
         final CompletableFuture<Process> launched = new CompletableFuture<>();

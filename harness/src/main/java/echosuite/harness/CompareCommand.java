@@ -1,5 +1,6 @@
 package echosuite.harness;
 
+import echosuite.protocol.ServerRunner.UsageError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -34,7 +35,7 @@ final class CompareCommand implements Callable<Integer> {
     /** A run folder, or a usage error saying why it is not one. */
     static RunFolder open(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
-        if (!ReportCommand.isRun(d)) throw new Harness.UsageError(dir + " is not a run folder (it has no run.json and machine.json).");
+        if (!ReportCommand.isRun(d)) throw new UsageError(dir + " is not a run folder (it has no run.json and machine.json).");
         return new RunFolder(d);
     }
 }

@@ -1,5 +1,6 @@
 package echosuite.harness;
 
+import echosuite.protocol.ServerRunner.UsageError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,12 +47,5 @@ public final class Harness implements Runnable {
     /** The project folder: {@code -Dechosuite.root}, else the working directory. */
     static Path projectRoot() {
         return Path.of(System.getProperty("echosuite.root", ".")).toAbsolutePath().normalize();
-    }
-
-    /** Bad input: one sentence, exit status 2. */
-    static final class UsageError extends RuntimeException {
-        UsageError(String sentence) {
-            super(sentence, null, false, false);
-        }
     }
 }

@@ -35,11 +35,6 @@ final class ProcSampler {
         this.proc = proc;
     }
 
-    /** Whether this machine has a {@code /proc} the sampler can read. */
-    boolean available() {
-        return Files.isReadable(proc.resolve("self/stat"));
-    }
-
     /** Samples the tree rooted at {@code rootPid}; {@link ProcessTreeSample#GONE} if the root is gone. */
     ProcessTreeSample sample(long rootPid) {
         List<Stat> tree = tree(rootPid);

@@ -1,5 +1,6 @@
 package echosuite.harness;
 
+import echosuite.protocol.ServerRunner.UsageError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,14 +62,14 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         Path root = Harness.projectRoot();
         Profile p = Arrays.stream(Profile.values()).filter(x -> x.label().equals(profile)).findFirst()
-                .orElseThrow(() -> new Harness.UsageError("unknown profile '" + profile + "'; choose quick, standard or full."));
+                .orElseThrow(() -> new UsageError("unknown profile '" + profile + "'; choose quick, standard or full."));
         for (String s : servers) {
-            if (!ALL_SERVERS.contains(s)) throw new Harness.UsageError("unknown server '" + s + "'; choose from " + String.join(", ", ALL_SERVERS) + ".");
+            if (!ALL_SERVERS.contains(s)) throw new UsageError("unknown server '" + s + "'; choose from " + String.join(", ", ALL_SERVERS) + ".");
         }
         List<Scenario> chosen = p.scenarios();
         if (scenarios != null) {
             chosen = chosen.stream().filter(s -> scenarios.contains(s.kind()) || scenarios.contains(s.id())).toList();
-            if (chosen.isEmpty()) throw new Harness.UsageError("no scenario of profile " + p.label() + " matches " + String.join(",", scenarios)
+            if (chosen.isEmpty()) throw new UsageError("no scenario of profile " + p.label() + " matches " + String.join(",", scenarios)
                     + "; its scenarios are " + String.join(", ", p.scenarios().stream().map(Scenario::id).toList()) + ".");
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -78,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
             loadgenCmd = splitWords(loadgen);
         } else {
             Path jar = root.resolve("loadgen/target/loadgen.jar");
-            if (!Files.isRegularFile(jar)) throw new Harness.UsageError("the load generator is not built (" + jar
+            if (!Files.isRegularFile(jar)) throw new UsageError("the load generator is not built (" + jar
                     + " is missing); build it with ./suite build.");
             loadgenCmd = new ArrayList<>(List.of(java.toString()));
             loadgenCmd.addAll(jvmOptions);
@@ -86,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path runs = out != null ? out.toAbsolutePath() : root.resolve("results/runs");
         Path runDir = runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (Files.exists(runDir)) throw new Harness.UsageError(runDir + " exists already; wait a second and run again.");
+        if (Files.exists(runDir)) throw new UsageError(runDir + " exists already; wait a second and run again.");
 
         BenchmarkRun run = new BenchmarkRun(new BenchmarkRun.Settings(root, p, List.copyOf(servers), chosen, runDir,
                 baseline, !noPin, loadgenCmd, java, jvmOptions), System.out);

@@ -143,7 +143,6 @@ final class ServerProcess {
 
     private String lastWords() {
         List<String> err = output().stream().filter(l -> l.startsWith("stderr: ")).toList();
-        if (err.isEmpty()) return "";
-        return "; its last words: " + String.join(" | ", err.subList(Math.max(0, err.size() - 3), err.size()));
+        return BenchmarkRun.lastLines(err);
     }
 }

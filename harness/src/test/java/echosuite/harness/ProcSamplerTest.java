@@ -107,7 +107,6 @@ class ProcSamplerTest {
         ProcessTreeSample s = new ProcSampler().sample(shell.pid());
         assertEquals(1, s.processes(), "only the parent is left");
         assertTrue(s.cpuMicros() >= 100_000, "the reaped child's CPU time is counted: " + s.cpuMicros() + " µs");
-        assertEquals(0, s.cpuMicros() % 10_000, "CPU time comes in clock ticks of 10 ms");
         long ownMicros = shell.toHandle().info().totalCpuDuration().orElseThrow().toNanos() / 1000;
         assertTrue(ownMicros < s.cpuMicros(), "the JDK's figure for the parent alone (" + ownMicros
                 + " µs) leaves out the child; ours includes it (" + s.cpuMicros() + " µs)");

@@ -69,8 +69,8 @@ final class ChurnCommand extends ScenarioCommand {
         json.put("messagesPerSession", messagesPerSession);
         json.put("sessions", r.count("sessions"));
         json.put("connectionsPerSecond", RunReport.round(connectionsPerSecond(r), 3));
-        json.set("connectUs", RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]));
-        json.set("firstEchoUs", RunReport.percentiles(r.measured[Metric.FIRST_ECHO.ordinal()]));
+        json.set(Metric.CONNECT.jsonKey, RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]));
+        json.set(Metric.FIRST_ECHO.jsonKey, RunReport.percentiles(r.measured[Metric.FIRST_ECHO.ordinal()]));
         json.put("sourceAddresses", options.sourceAddresses);
         json.put("timeWaitCapPerAddress", Math.round(capPerAddress()));
     }

@@ -35,8 +35,8 @@ final class ClosedLoop implements Workload {
         List<Connection> open = new ArrayList<>(thread.connections());
         long rank = s.rankOffset();
         for (Connection c : open) {
-            if (count > 0) {
-                long total = s.connectionsOpen();
+            long total = s.connectionsOpen();
+            if (count > 0 && total > 0) {   // total 0: stopped (Ctrl-C) during the connect phase
                 c.quota = count / total + (rank < count % total ? 1 : 0);
             }
             rank++;

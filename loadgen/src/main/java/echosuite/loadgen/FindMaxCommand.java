@@ -128,7 +128,7 @@ final class FindMaxCommand extends ScenarioCommand {
             ObjectNode o = list.addObject();
             o.put("rate", s.rate());
             o.put("messagesPerSecond", RunReport.round(s.result().messagesPerSecond(), 3));
-            o.set("latencyUs", RunReport.percentiles(s.result().latency()));
+            o.set(Metric.LATENCY.jsonKey, RunReport.percentiles(s.result().latency()));
             o.put("passed", s.passed());
             o.put("verdict", s.verdict());
         }

@@ -38,6 +38,6 @@ final class HoldCommand extends ScenarioCommand {
         json.put("held", r.config.connections());
         json.put("established", established);
         json.put("failed", r.config.connections() - established);
-        json.set("connectUs", RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]));
+        json.set(Metric.CONNECT.jsonKey, RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]));
     }
 }

@@ -1,6 +1,5 @@
 package echosuite.loadgen;
 
-import java.util.Arrays;
 
 /**
  * A FIFO of {@code long}s (send times of the messages in flight on one connection). It grows by
@@ -37,16 +36,7 @@ final class LongRing {
         return values[head];
     }
 
-    int size() {
-        return size;
-    }
-
     boolean isEmpty() {
         return size == 0;
-    }
-
-    @Override
-    public String toString() {
-        return Arrays.toString(Arrays.copyOf(values, size));
     }
 }

@@ -61,7 +61,7 @@ final class RateCommand extends ScenarioCommand {
     static void addJson(ObjectNode json, RunResult r, double rate, int pipeline) {
         json.put("targetRate", rate);
         json.put("pipeline", pipeline);
-        json.set("serviceTimeUs", RunReport.percentiles(r.measured[Metric.SERVICE.ordinal()]));
+        json.set(Metric.SERVICE.jsonKey, RunReport.percentiles(r.measured[Metric.SERVICE.ordinal()]));
         json.put("messagesNotSent", r.count("messagesNotSent"));
     }
 }

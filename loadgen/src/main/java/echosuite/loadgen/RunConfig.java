@@ -30,12 +30,6 @@ record RunConfig(String scenario, InetSocketAddress target, int connections, int
         if (threads < 1) throw new IllegalArgumentException("threads < 1");
     }
 
-    /** The same run with another scenario name and number of connections (used by find-max). */
-    RunConfig withScenario(String name) {
-        return new RunConfig(name, target, connections, messageBytes, durationNs, warmupNs, threads, connectRate,
-                connectTimeoutNs, timeoutNs, sourceAddresses, firstConnectionId);
-    }
-
     /** The same run with another first connection id. */
     RunConfig withFirstConnectionId(long id) {
         return new RunConfig(scenario, target, connections, messageBytes, durationNs, warmupNs, threads, connectRate,

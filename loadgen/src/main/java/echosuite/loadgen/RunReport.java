@@ -101,7 +101,7 @@ final class RunReport {
         j.put("messagesUnanswered", r.messagesUnanswered);
         j.put("bytesSent", r.bytesSent);
         j.put("bytesReceived", r.bytesReceived);
-        j.set("latencyUs", percentiles(r.latency()));
+        j.set(Metric.LATENCY.jsonKey, percentiles(r.latency()));
         ObjectNode errors = j.putObject("errors");
         for (ErrorKind k : ErrorKind.values()) errors.put(k.key, r.errorCount(k));
         ObjectNode reasons = j.putObject("errorReasons");

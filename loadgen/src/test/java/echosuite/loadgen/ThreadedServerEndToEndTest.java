@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,7 +115,5 @@ class ThreadedServerEndToEndTest {
         // The server has shut down: its log must hold every message sent, exactly once, in order.
         LogVerifier.Report report = LogCheck.verify(runs, log, 0);
         assertTrue(report.ok(), report.toString());
-        assertNotNull(report);
-        assertFalse(report.problems().iterator().hasNext());
     }
 }

@@ -42,8 +42,9 @@ public final class RecordLog implements AutoCloseable {
      * After each write the logger pauses this long before it looks at the queue again, so that
      * records handed over meanwhile are gathered into one write. Without the pause, every hand-off
      * to an idle logger wakes it (a futex wake and, on a busy CPU, a preemption) to write one
-     * record: on one CPU that halved the thread-per-client server's throughput. 1 ms keeps the
-     * protocol's 100 ms to the file far away.
+     * record: on one CPU the pause took the thread-per-client server from 19.8k to 24.2k msgs/s
+     * (commit a69aeae; the lock-free queue then took it to 41.0k). 1 ms keeps the protocol's
+     * 100 ms to the file far away.
      */
     static final long GATHER_NANOS = 1_000_000;
 
@@ -97,11 +98,6 @@ public final class RecordLog implements AutoCloseable {
         RecordLog log = new RecordLog(channel, path, maxPendingBytes, reporter);
         log.logger.start();
         return log;
-    }
-
-    /** The file this log appends to. */
-    public Path path() {
-        return path;
     }
 
     /**

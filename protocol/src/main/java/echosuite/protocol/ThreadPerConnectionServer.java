@@ -48,7 +48,8 @@ public final class ThreadPerConnectionServer implements EchoServer {
     @Override
     public InetSocketAddress start() throws IOException {
         listener = ServerSocketChannel.open();
-        // A restart right after a crash must bind although old connections linger in TIME_WAIT.
+        // A restart right after a crash must bind although old connections linger in TIME_WAIT. The
+        // JDK already sets this on Linux for every ServerSocketChannel; set here so the intent shows.
         listener.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(new InetSocketAddress(context.options().bind, context.options().port), 4096);
         prepareClientThreads();
@@ -65,6 +66,7 @@ public final class ThreadPerConnectionServer implements EchoServer {
      * first client is accepted. Platform threads block in the kernel and need nothing.
      */
     private void prepareClientThreads() throws IOException {
+        if (!(clientThreads instanceof Thread.Builder.OfVirtual)) return;   // platform threads: nothing to do
         Pipe pipe = Pipe.open();
         try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
             Thread reader = clientThreads.unstarted(() -> {
@@ -74,7 +76,6 @@ public final class ThreadPerConnectionServer implements EchoServer {
                     // the pipe closed under the read: the poller exists, that was the point
                 }
             });
-            if (!reader.isVirtual()) return;
             reader.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (reader.getState() != Thread.State.WAITING && reader.isAlive() && System.nanoTime() < deadline) {

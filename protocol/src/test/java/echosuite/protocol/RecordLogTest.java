@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,21 +62,34 @@ class RecordLogTest {
     @Test
     void tryAppendRefusesOverTheBoundAndNotifiesWhenTheLoggerFreesSpace() throws Exception {
         Path file = dir.resolve("log.txt");
-        CountDownLatch freed = new CountDownLatch(1);
+        // Each hand-over gets its own latch, so the one waited on is counted down only by an
+        // announcement made after that hand-over started (not by an earlier write).
+        AtomicReference<CountDownLatch> latest = new AtomicReference<>(new CountDownLatch(1));
+        CountDownLatch freed = null;
         List<RecordBatch> refused = new ArrayList<>();
+        int accepted = 0;
         try (RecordLog log = RecordLog.open(file, 64, BurstReporter.stderr("test"))) {
-            log.onSpaceAvailable(freed::countDown);
+            log.onSpaceAvailable(() -> latest.get().countDown());
             // Keep handing over until the bound refuses one: the logger cannot always keep up.
             for (int i = 0; i < 100_000 && refused.isEmpty(); i++) {
                 RecordBatch b = batchOf("x".repeat(30) + "\n");
-                if (!log.tryAppend(b)) refused.add(b);
+                CountDownLatch mine = new CountDownLatch(1);
+                latest.set(mine);
+                if (log.tryAppend(b)) {
+                    accepted++;
+                } else {
+                    refused.add(b);
+                    freed = mine;
+                }
             }
             assertEquals(1, refused.size(), "a 64-byte bound refuses at some point");
             assertFalse(refused.getFirst().isEmpty(), "a refused batch is left untouched for a retry");
-            assertTrue(freed.await(10, TimeUnit.SECONDS), "the logger announces freed space");
+            assertTrue(freed.await(10, TimeUnit.SECONDS), "the logger announces freed space after the refusal");
             log.append(refused.getFirst());
         }
-        for (String line : Files.readAllLines(file)) assertEquals("x".repeat(30), line);
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(accepted + 1, lines.size(), "every accepted batch and the retried one are written, none lost");
+        for (String line : lines) assertEquals("x".repeat(30), line);
     }
 
     @Test

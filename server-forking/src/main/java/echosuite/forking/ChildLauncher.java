@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-
 /**
  * Starts the two kinds of child JVM with {@code posix_spawn}, giving each exactly the file
  * descriptors it should hold and nothing else: where {@code echo_storeserv.c} calls
@@ -45,7 +43,6 @@ final class ChildLauncher {
     private final long maxConnectionsPerChild;
     private final boolean shortLivedHandlers;
     private volatile MemorySegment handlerArgv;
-    private volatile List<String> handlerCommand;
     private final MemorySegment loggerArgv;
 
     /**
@@ -69,7 +66,7 @@ final class ChildLauncher {
         this.maxConnectionsPerChild = maxConnectionsPerChild;
         this.shortLivedHandlers = shortLivedHandlers;
         this.javaPath = arena.allocateFrom(java);
-        this.environment = strings(ENVIRONMENT);
+        this.environment = Posix.cStrings(arena, ENVIRONMENT);
         this.attributes = Posix.cleanSpawnAttributes(arena, true);
         useAotCache(aotCache);
 
@@ -78,7 +75,7 @@ final class ChildLauncher {
         logger.add("-XX:TieredStopAtLevel=1");          // the logger's work is I/O; C1 is enough
         logger.addAll(List.of("-cp", classPath, LoggerProcess.class.getName(),
                 log.toAbsolutePath().toString(), Integer.toString(maxBacklog)));
-        this.loggerArgv = strings(logger);
+        this.loggerArgv = Posix.cStrings(arena, logger);
     }
 
     /**
@@ -101,6 +98,9 @@ final class ChildLauncher {
                 "-Djdk.reflect.useNativeAccessorOnly=true");
     }
 
+    /** Added for a handler child that serves one connection: it compiles less (C1 only, later). */
+    static final List<String> ONE_CONNECTION_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=10");
+
     /**
      * The handler child's options: {@link #jvmOptions}, and for a child that serves one
      * connection, C1 only (a short-lived process never profits from C2) with compile thresholds
@@ -110,7 +110,7 @@ final class ChildLauncher {
      */
     private List<String> handlerOptions() {
         List<String> options = new ArrayList<>(jvmOptions("32m"));
-        if (shortLivedHandlers) options.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=10"));
+        if (shortLivedHandlers) options.addAll(ONE_CONNECTION_OPTIONS);
         return options;
     }
 
@@ -122,15 +122,7 @@ final class ChildLauncher {
     void useAotCache(Path aotCache) {
         List<String> options = handlerOptions();
         if (aotCache != null && Files.isRegularFile(aotCache)) options.add("-XX:AOTCache=" + aotCache);
-        List<String> command = handlerCommandWith(options);
-        MemorySegment argv = strings(command);
-        this.handlerCommand = command;
-        this.handlerArgv = argv;
-    }
-
-    /** The handler child's command line, as it is now (for diagnostics and tests). */
-    List<String> handlerCommand() {
-        return handlerCommand;
+        this.handlerArgv = Posix.cStrings(arena, handlerCommandWith(options));
     }
 
     private List<String> handlerCommandWith(List<String> options) {
@@ -151,7 +143,7 @@ final class ChildLauncher {
             throws Posix.PosixException {
         List<String> options = handlerOptions();
         options.add("-XX:AOTCacheOutput=" + output);
-        return spawn(strings(handlerCommandWith(options)), new int[][] {{socketFd, 0}, {outputFd, 1}, {outputFd, 2},
+        return spawn(Posix.cStrings(arena, handlerCommandWith(options)), new int[][] {{socketFd, 0}, {outputFd, 1}, {outputFd, 2},
                 {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);
     }
 
@@ -192,14 +184,6 @@ final class ChildLauncher {
                 Posix.fileActionsDestroy(actions);
             }
         }
-    }
-
-    /** A NULL-terminated C array of C strings, like {@code argv} and {@code envp}. */
-    private MemorySegment strings(List<String> values) {
-        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
-        for (int i = 0; i < values.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
-        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
-        return array;
     }
 
     /** This JVM's class path with absolute entries, so a child finds it from any directory. */

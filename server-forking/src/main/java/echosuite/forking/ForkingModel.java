@@ -55,8 +55,6 @@ abstract class ForkingModel implements EchoServer {
         launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().idleTimeoutMillis(),
                 context.options().maxConnections,
                 forking.maxConnectionsPerChild, context.options().log, context.options().maxLogBacklog, forking.prefork == 0);
-        Path aotCacheToMake = forking.aotCacheToMake();
-        if (aotCacheToMake != null) trainer = AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
         logger = LoggerSupervisor.start(launcher, reaper, context.reporter());
         children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
         try {
@@ -70,6 +68,9 @@ abstract class ForkingModel implements EchoServer {
             reaper.close();
             throw e;
         }
+        // Only once the port is ours: a start that fails to bind leaves no training JVM behind.
+        Path aotCacheToMake = forking.aotCacheToMake();
+        if (aotCacheToMake != null) trainer = AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
         startChildren();
         return listening.address();
     }

@@ -25,7 +25,6 @@ final class FrameWriter implements RecordSink {
     private final byte[] frameBytes = new byte[LogFrame.MAX_BYTES];
     private final ByteBuffer frame = ByteBuffer.wrap(frameBytes);
     private final CRC32C crc = new CRC32C();
-    private long recordsSent;
 
     /**
      * @param pipe    an unbuffered stream whose every {@code write(b, off, len)} is one
@@ -50,7 +49,6 @@ final class FrameWriter implements RecordSink {
             frame.put(bytes, off, len);
             pipe.write(frameBytes, 0, LogFrame.seal(frame, crc));
         }
-        recordsSent += records;
     }
 
     /**
@@ -61,10 +59,5 @@ final class FrameWriter implements RecordSink {
         LogFrame.putHeader(frame, LogFrame.REPORT, (byte) 0, childId, 0, LogFrame.REPORT_PAYLOAD);
         frame.putLong(bytesEchoed).putLong(1).putLong(errors).putLong(timedOut);
         pipe.write(frameBytes, 0, LogFrame.seal(frame, crc));
-    }
-
-    /** Records handed to the pipe so far. */
-    long recordsSent() {
-        return recordsSent;
     }
 }

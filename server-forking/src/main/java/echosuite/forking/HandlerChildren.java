@@ -42,7 +42,7 @@ final class HandlerChildren {
         this.counters = counters;
         this.reporter = reporter;
         this.lifeline = Posix.pipe(Posix.O_CLOEXEC);
-        this.stderr = new ChildErrorRelay(new BurstReporter("server-forking child", System.err, 1000));
+        this.stderr = new ChildErrorRelay(BurstReporter.stderr("server-forking child"));
     }
 
     /**

@@ -56,7 +56,7 @@ import java.nio.file.Path;
 public final class HandlerProcess {
 
     /** Prefork: how long a connection over --max-connections waits for another to end before it is refused. */
-    static final long REFUSE_AFTER_MILLIS = 1000;
+    static final long REFUSE_AFTER_MILLIS = ProcessPerClientServer.REFUSE_AFTER_MILLIS;   // the same rule in both modes
 
     private static volatile SocketChannel current;
     private static volatile ServerSocketChannel listener;

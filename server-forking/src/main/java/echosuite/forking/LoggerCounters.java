@@ -37,7 +37,6 @@ final class LoggerCounters {
     /** From REPORT frames: connections ended by {@code --idle-timeout}. */
     static final int TIMED_OUT = 7;
 
-    static final int SLOTS = 8;
     static final long BYTES = SharedPage.BYTES;
 
     private final MappedByteBuffer page;

@@ -89,11 +89,6 @@ final class LoggerSupervisor {
         return pipe[1];
     }
 
-    /** The logger child's pid (changes when it is restarted). */
-    int loggerPid() {
-        return loggerPid;
-    }
-
     /**
      * A handler child ended without finishing cleanly (killed, crashed): tells the logger, in
      * order after everything that child wrote, so it drops the child's unfinished batch (counted

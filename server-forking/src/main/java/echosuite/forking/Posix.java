@@ -263,7 +263,7 @@ final class Posix {
     /**
      * {@code posix_spawn(&pid, path, fileActions, attributes, argv, envp)}: starts program
      * {@code path} in a new process and returns its pid. The child gets exactly the descriptors
-     * the {@code fileActions} give it (see {@link SpawnFileActions}).
+     * the {@code fileActions} give it.
      *
      * @throws PosixException with EAGAIN when the system has no more processes for us
      */
@@ -295,6 +295,14 @@ final class Posix {
     /** {@code posix_spawn_file_actions_addclosefrom_np}: in the child, close every fd from {@code lowFd} up. */
     static void fileActionsCloseFrom(MemorySegment actions, int lowFd) throws PosixException {
         spawnCheck("posix_spawn_file_actions_addclosefrom_np", (int) invoke(FA_ADDCLOSEFROM, actions, lowFd));
+    }
+
+    /** A NULL-terminated C array of C strings ({@code argv}, {@code envp}), allocated in {@code arena}. */
+    static MemorySegment cStrings(Arena arena, List<String> values) {
+        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
     }
 
     /**

@@ -42,12 +42,11 @@ final class Reaper implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<Integer, ExitListener> children = new HashMap<>();
     private final BurstReporter reporter;
-    private final Thread thread;
     private boolean closing;
 
     Reaper(BurstReporter reporter) {
         this.reporter = reporter;
-        this.thread = Thread.ofPlatform().name("reaper").daemon(true).start(this::reapLoop);
+        Thread.ofPlatform().name("reaper").daemon(true).start(this::reapLoop);
     }
 
     /** Runs {@code spawn} and registers the child it started, with {@code onExit} to call when it ends. */
@@ -146,11 +145,5 @@ final class Reaper implements AutoCloseable {
             closing = true;
             lock.notifyAll();
         }
-    }
-
-    /** Waits for the reaper thread to end (after {@link #close} and the last child), at most until {@code deadline}. */
-    boolean awaitClosed(Instant deadline) throws InterruptedException {
-        long millis = deadline.toEpochMilli() - System.currentTimeMillis();
-        return millis > 0 && thread.join(java.time.Duration.ofMillis(millis));
     }
 }

@@ -80,8 +80,7 @@ final class Connection implements Handler {
         } catch (IOException e) {
             // Reset by the peer, broken pipe: this client only. Its received records are logged.
             counters.errors.increment();
-            endInput();
-            close();
+            abort();
         }
     }
 
@@ -96,8 +95,7 @@ final class Connection implements Handler {
         ByteBuffer in = reactor.readBuffer.clear();
         int n = channel.read(in);
         if (n < 0) {                          // EOF: the client half-closed
-            endInput();
-            if (!closed) updateInterest();
+            stop();                           // ends input as a stop does: log the rest, close once owed nothing
             return;
         }
         if (n == 0) return;
@@ -153,8 +151,7 @@ final class Connection implements Handler {
     void timeOutIfIdle(long now) {
         if (inputEnded || parked || pending != null || now - waitingSince < reactor.idleTimeoutNanos) return;
         counters.connectionsTimedOut.increment();
-        endInput();
-        if (!closed) updateInterest();
+        stop();                               // as at EOF
     }
 
     @Override

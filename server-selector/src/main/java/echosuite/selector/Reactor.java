@@ -56,9 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Idle timeout ({@code --idle-timeout}): only when it is set, a recurring timer sweeps this
  * reactor's connections every {@link #sweepInterval} (half the timeout, at most a second) and
  * ends each one that has waited to read for the timeout, as if its client had half-closed
- * ({@link Connection#timeOutIfIdle}). The sweep is a walk over the selector's keys, a few
- * microseconds per thousand connections; without the option there is no timer and the loop is
- * unchanged. A connection owed echo the client does not take, or parked while the log is full,
+ * ({@link Connection#timeOutIfIdle}). The sweep is a walk over the selector's keys, one
+ * comparison each; without the option there is no timer and the loop is unchanged. A connection owed echo the client does not take, or parked while the log is full,
  * is not waiting for its client's bytes and never times out.
  *
  * <p>Thread confinement: every field except {@link #tasks} and {@link #awaitingLogSpace} is used

@@ -89,10 +89,6 @@ final class InProcessServer implements AutoCloseable {
         log.close();
     }
 
-    String stderr() {
-        return stderr.toString(StandardCharsets.UTF_8);
-    }
-
     /** Times the reactors found the log full and parked readers (read after {@link #stop}). */
     long logRefusals() {
         return server.logRefusals();

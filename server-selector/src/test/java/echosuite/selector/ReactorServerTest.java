@@ -230,10 +230,6 @@ class ReactorServerTest {
         return n;
     }
 
-    private static void assertLogged(InProcessServer server, List<byte[]> sentPerConnection) throws IOException {
-        assertLogged(sentPerConnection, server.logPath, server.options.maxLine);
-    }
-
     private static void assertLogged(List<byte[]> sentPerConnection, Path log, int maxLine) throws IOException {
         List<List<byte[]>> expected = new ArrayList<>();
         for (byte[] sent : sentPerConnection) expected.add(LogVerifier.expectedRecords(sent, maxLine));
