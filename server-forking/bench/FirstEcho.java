@@ -10,7 +10,10 @@ import java.util.Arrays;
  * 64-byte message is read; then the client half-closes and reads to EOF, so the next
  * connection starts only after the previous child finished its connection.
  *
- *   java FirstEcho.java PORT [COUNT=200] [LABEL]
+ *   java FirstEcho.java PORT [COUNT=200] [LABEL] [GAP_MS=0]
+ *
+ * GAP_MS: a pause between one connection's end and the next connect (the issue's "100 ms
+ * apart"), so that a server keeping warm spares has the time to start a replacement.
  *
  * Prints one line: label, count, p50, p90, p99, max in milliseconds.
  */
@@ -19,10 +22,12 @@ public class FirstEcho {
         int port = Integer.parseInt(args[0]);
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         String label = args.length > 2 ? args[2] : "";
+        long gapMillis = args.length > 3 ? Long.parseLong(args[3]) : 0;
         byte[] message = ("x".repeat(63) + "\n").getBytes();
         double[] millis = new double[count];
         ByteBuffer in = ByteBuffer.allocate(4096);
         for (int i = 0; i < count; i++) {
+            if (gapMillis > 0 && i > 0) sleep(gapMillis);
             long t0 = System.nanoTime();
             try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
                 c.write(ByteBuffer.wrap(message));
@@ -48,5 +53,13 @@ public class FirstEcho {
 
     private static double at(double[] sorted, double q) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);   // the load's pattern (connections apart), not synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

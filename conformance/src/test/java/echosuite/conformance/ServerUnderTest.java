@@ -18,8 +18,11 @@ public enum ServerUnderTest {
     VIRTUALTHREADS("virtualthreads"),
     SELECTOR("selector"),
     SELECTOR_2_REACTORS("selector", "--reactors", "2"),
-    /** A JVM per client (about 40 MB resident, 0.1 s of CPU to start each): the reliability tests hold at most 32 at once. */
+    /** A JVM per client (about 40 MB resident, 0.1 s of CPU to start each): the reliability tests hold at most 32 at once.
+     *  By default four of them are warm spares, started ahead of time and handed their client over SCM_RIGHTS. */
     FORKING("forking", 32),
+    /** The same without spares: every child is started on accept, as echo_storeserv.c does. */
+    FORKING_SPARES_0("forking", 32, "--spares", "0"),
     /** 8 preforked children serve 8 clients at once; the rest wait in the backlog, so tests that
      *  hold clients open keep two children free for the client they check. */
     FORKING_PREFORK("forking", 6, "--prefork", "8");

@@ -43,6 +43,8 @@ final class ChildLauncher {
     private final long maxConnectionsPerChild;
     private final boolean shortLivedHandlers;
     private volatile MemorySegment handlerArgv;
+    private volatile MemorySegment spareArgv;
+    private final int spareWarmUpMessages;
     private final MemorySegment loggerArgv;
 
     /**
@@ -55,9 +57,10 @@ final class ChildLauncher {
      * @param maxBacklog bytes of records the logger may hold before it stops reading the pipe
      * @param shortLivedHandlers true if each handler child serves one connection (then it compiles
      *                   less: see {@link #handlerOptions})
+     * @param spareWarmUpMessages messages a spare child echoes to itself before it says it is ready
      */
     ChildLauncher(Path aotCache, int maxLine, long idleTimeoutMillis, int maxConnections, long maxConnectionsPerChild,
-                  Path log, int maxBacklog, boolean shortLivedHandlers) throws Posix.PosixException {
+                  Path log, int maxBacklog, boolean shortLivedHandlers, int spareWarmUpMessages) throws Posix.PosixException {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.classPath = absoluteClassPath();
         this.maxLine = maxLine;
@@ -65,6 +68,7 @@ final class ChildLauncher {
         this.maxConnections = maxConnections;
         this.maxConnectionsPerChild = maxConnectionsPerChild;
         this.shortLivedHandlers = shortLivedHandlers;
+        this.spareWarmUpMessages = spareWarmUpMessages;
         this.javaPath = arena.allocateFrom(java);
         this.environment = Posix.cStrings(arena, ENVIRONMENT);
         this.attributes = Posix.cleanSpawnAttributes(arena, true);
@@ -110,7 +114,11 @@ final class ChildLauncher {
      */
     private List<String> handlerOptions() {
         List<String> options = new ArrayList<>(jvmOptions("32m"));
-        if (shortLivedHandlers) options.addAll(ONE_CONNECTION_OPTIONS);
+        options.add("--enable-native-access=ALL-UNNAMED");   // a spare receives its client through Posix (FFM)
+        String experiment = System.getProperty("echosuite.forking.handlerJit");   // TEMPORARY: measuring
+        if (experiment != null) {
+            if (!experiment.isBlank()) options.addAll(List.of(experiment.trim().split("\\s+")));
+        } else if (shortLivedHandlers) options.addAll(ONE_CONNECTION_OPTIONS);
         return options;
     }
 
@@ -122,7 +130,11 @@ final class ChildLauncher {
     void useAotCache(Path aotCache) {
         List<String> options = handlerOptions();
         if (aotCache != null && Files.isRegularFile(aotCache)) options.add("-XX:AOTCache=" + aotCache);
-        this.handlerArgv = Posix.cStrings(arena, handlerCommandWith(options));
+        List<String> handler = handlerCommandWith(options);
+        this.handlerArgv = Posix.cStrings(arena, handler);
+        List<String> spare = new ArrayList<>(handler);
+        spare.addAll(List.of(HandlerProcess.SPARE, Integer.toString(spareWarmUpMessages)));
+        this.spareArgv = Posix.cStrings(arena, spare);
     }
 
     private List<String> handlerCommandWith(List<String> options) {
@@ -161,6 +173,16 @@ final class ChildLauncher {
         }
         return spawn(handlerArgv, new int[][] {{socketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
                 {lifelineFd, 4}, {scoreboardFd, 5}}, 6);
+    }
+
+    /**
+     * Starts a spare handler child ({@link SpareChildren}): {@code spareSocketFd} (the child's
+     * end of a Unix-domain socket pair, on which its client will arrive) becomes its fd 0, and
+     * fds 1 to 4 are those of {@link #spawnHandler}.
+     */
+    int spawnSpare(int spareSocketFd, int stderrFd, int pipeWriteFd, int lifelineFd) throws Posix.PosixException {
+        return spawn(spareArgv, new int[][] {{spareSocketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
+                {lifelineFd, 4}}, 5);
     }
 
     /**

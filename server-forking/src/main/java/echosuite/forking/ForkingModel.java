@@ -12,7 +12,8 @@ import java.time.Instant;
 
 /**
  * What both forking modes share, in the order of {@code echo_storeserv.c}'s {@code main}:
- * start the logger child behind its pipe, open the listening socket, then let the mode start
+ * the reaper ({@code sigaction(SIGCHLD)}), the listening socket ({@code socket}, {@code bind},
+ * {@code listen}), the logger child behind its pipe ({@code pipe}, {@code fork}), then let the mode start
  * handler children ({@link ProcessPerClientServer}: one per accepted connection;
  * {@link PreforkServer}: a fixed pool that accepts by itself). A {@link Reaper} collects every
  * child that ends.
@@ -51,32 +52,46 @@ abstract class ForkingModel implements EchoServer {
 
     @Override
     public final InetSocketAddress start() throws IOException {
-        reaper = new Reaper(context.reporter());
-        launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().idleTimeoutMillis(),
-                context.options().maxConnections,
-                forking.maxConnectionsPerChild, context.options().log, context.options().maxLogBacklog, forking.prefork == 0);
-        logger = LoggerSupervisor.start(launcher, reaper, context.reporter());
-        children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
+        reaper = new Reaper(context.reporter());                          // sigaction(SIGCHLD, &act, 0)
         try {
-            listening = ListeningSocket.open(context.options().bind, context.options().port);
+            listening = ListeningSocket.open(context.options().bind, context.options().port);   // socket, bind, listen
         } catch (IOException e) {
-            try {
-                logger.finish(Instant.now().plusSeconds(2));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
             reaper.close();
             throw e;
         }
-        // Only once the port is ours: a start that fails to bind leaves no training JVM behind.
+        try {
+            launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().idleTimeoutMillis(),
+                    context.options().maxConnections, forking.maxConnectionsPerChild, context.options().log,
+                    context.options().maxLogBacklog, forking.prefork == 0, forking.spareWarmUpMessages());
+            logger = LoggerSupervisor.start(launcher, reaper, context.reporter());   // pipe(fds); fork(): the logger
+            children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
+        } catch (IOException | RuntimeException e) {
+            listening.close();
+            if (logger != null) finishLogger();
+            reaper.close();
+            throw e;
+        }
         Path aotCacheToMake = forking.aotCacheToMake();
         if (aotCacheToMake != null) trainer = AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
-        startChildren();
+        try {
+            startChildren();                                                      // while (1) { accept; fork(); ... }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the handler children", e);
+        }
         return listening.address();
     }
 
+    private void finishLogger() {
+        try {
+            logger.finish(Instant.now().plusSeconds(2));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts the mode's way of serving: an accept loop, or the preforked pool. */
-    abstract void startChildren() throws IOException;
+    abstract void startChildren() throws IOException, InterruptedException;
 
     /** Stops starting handler children; returns when no more will be started. */
     abstract void stopAccepting() throws InterruptedException;

@@ -15,6 +15,15 @@ final class ForkingOptions {
             description = "Handler processes alive at once; at the limit the parent stops accepting and new clients wait in the listen backlog until a child ends (default: ${DEFAULT-VALUE}).")
     int maxChildren;
 
+    /** {@code --spares} when not given, chosen by measurement (docs/models.md). */
+    static final int DEFAULT_SPARES = 4;
+    /** Round trips a spare runs through its own echo loop before it is ready (docs/models.md). */
+    static final int SPARE_WARM_UP_MESSAGES = 2000;
+
+    @Option(names = "--spares", paramLabel = "N",
+            description = "Keep N handler processes started, warmed up and idle; an accepted client is handed to one over a Unix-domain socket (SCM_RIGHTS) and a replacement starts in the background; with none idle a process is started on accept. 0: start every process on accept, as echo_storeserv.c does (default: " + DEFAULT_SPARES + "; not with --prefork).")
+    Integer spares;
+
     @Option(names = "--prefork", paramLabel = "N", defaultValue = "0",
             description = "Start N long-lived handler processes that share the listening socket and each serve one connection at a time (Apache prefork); 0: one process per connection (default: ${DEFAULT-VALUE}).")
     int prefork;
@@ -37,10 +46,25 @@ final class ForkingOptions {
         if (prefork < 0 || prefork > Scoreboard.MAX_CHILDREN) {
             return "--prefork must be between 0 and " + Scoreboard.MAX_CHILDREN + ", got " + prefork + ".";
         }
+        if (spares != null && (spares < 0 || spares > maxChildren)) {
+            return "--spares must be between 0 and --max-children (" + maxChildren + "), got " + spares + ".";
+        }
+        if (spares != null && spares > 0 && prefork > 0) return "--spares and --prefork are two ways to start children ahead of time; choose one.";
         if (maxConnectionsPerChild < 0) return "--max-connections-per-child must be 0 or more, got " + maxConnectionsPerChild + ".";
         if (maxConnectionsPerChild > 0 && prefork == 0) return "--max-connections-per-child needs --prefork.";
         if (aotCache != null && !Files.isRegularFile(aotCache)) return "--aot-cache " + aotCache + " is not a file.";
         return null;
+    }
+
+    /** Spares to keep: {@code --spares}, else the default (at most {@code --max-children}); none with {@code --prefork}. */
+    int spares() {
+        if (prefork > 0) return 0;
+        return spares != null ? spares : Math.min(DEFAULT_SPARES, maxChildren);
+    }
+
+    /** Warm-up round trips of a spare. */
+    int spareWarmUpMessages() {
+        return Integer.getInteger("echosuite.forking.spareWarmUp", SPARE_WARM_UP_MESSAGES);   // TEMPORARY: measuring
     }
 
     /** The AOT cache the handler children start with now, or null for none (yet). */

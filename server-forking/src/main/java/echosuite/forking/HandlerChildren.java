@@ -45,16 +45,32 @@ final class HandlerChildren {
         this.stderr = new ChildErrorRelay(BurstReporter.stderr("server-forking child"));
     }
 
+    /** The descriptors every handler child gets besides its socket: the parent's ends it shares with all of them. */
+    record Shared(int stderrFd, int pipeWriteFd, int lifelineFd) { }
+
+    /** Starts one child with the {@link Shared} descriptors; returns its pid. */
+    @FunctionalInterface
+    interface Start {
+        int spawn(Shared shared) throws Posix.PosixException;
+    }
+
     /**
      * Spawns a handler child on {@code socketFd} (with the prefork {@code scoreboardFd}, or -1)
      * and registers it; {@code onExit} runs (on the reaper thread, with the child's pid) after the
      * child ended and was accounted for.
      */
     int spawn(ChildLauncher launcher, int socketFd, int scoreboardFd, IntConsumer onExit) throws Posix.PosixException {
+        return spawn(shared -> launcher.spawnHandler(socketFd, shared.stderrFd(), shared.pipeWriteFd(), shared.lifelineFd(),
+                scoreboardFd), onExit);
+    }
+
+    /** Spawns a handler child with {@code start} (a spare, say) and registers it; {@code onExit} as above. */
+    int spawn(Start start, IntConsumer onExit) throws Posix.PosixException {
+        Shared shared = new Shared(stderr.writeFd(), logger.pipeWriteFd(), lifeline[0]);
         // Registered in `live` inside the spawn, under the reaper's lock, so that the exit
         // listener of a child that ends at once always finds it there.
         return reaper.spawn(() -> {
-            int pid = launcher.spawnHandler(socketFd, stderr.writeFd(), logger.pipeWriteFd(), lifeline[0], scoreboardFd);
+            int pid = start.spawn(shared);
             live.add(pid);
             return pid;
         }, (p, status) -> {

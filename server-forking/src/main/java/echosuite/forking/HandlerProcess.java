@@ -16,12 +16,14 @@ import java.nio.file.Path;
 /**
  * The handler child: the code {@code echo_storeserv.c} runs after {@code fork()} returns 0,
  * as a JVM of its own. Started by the parent as
- * {@code java ... HandlerProcess MAXLINE MAXCONNECTIONS MAXPERCHILD IDLETIMEOUTMILLIS} (the
- * parent's options, in a command line built once at its start) with:
+ * {@code java ... HandlerProcess MAXLINE MAXCONNECTIONS MAXPERCHILD IDLETIMEOUTMILLIS [spare WARMUP]}
+ * (the parent's options, in a command line built once at its start) with:
  * <ul>
  *   <li>fd 0: the client's socket (one process per connection), or the parent's listening
  *       socket ({@code --prefork}); {@link System#inheritedChannel()} turns it into a
- *       {@link SocketChannel} or a {@link ServerSocketChannel};</li>
+ *       {@link SocketChannel} or a {@link ServerSocketChannel}. A spare ({@code spare WARMUP},
+ *       {@code --spares}) gets a Unix-domain socket to the parent there instead, and its client
+ *       later through it ({@link #awaitClientAsSpare});</li>
  *   <li>fd 1 and 2: a pipe to the parent, which passes what the child prints on to its own
  *       stderr ({@link ChildErrorRelay});</li>
  *   <li>fd 3: the write end of the logger pipe ({@link FrameWriter});</li>
@@ -58,6 +60,11 @@ public final class HandlerProcess {
     /** Prefork: how long a connection over --max-connections waits for another to end before it is refused. */
     static final long REFUSE_AFTER_MILLIS = ProcessPerClientServer.REFUSE_AFTER_MILLIS;   // the same rule in both modes
 
+    /** The argument that makes a child a spare (then followed by its number of warm-up messages). */
+    static final String SPARE = "spare";
+    /** The byte a spare sends when it is warm and waits for its client; the byte it sends once it holds that client. */
+    static final byte READY = 'R', RECEIVED = 'C';
+
     private static volatile SocketChannel current;
     private static volatile ServerSocketChannel listener;
     private static volatile boolean ending;
@@ -80,6 +87,9 @@ public final class HandlerProcess {
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> closeNow());
         Thread.ofPlatform().name("lifeline").daemon(true).start(HandlerProcess::awaitLifelineEnd);
 
+        if (args.length > 4 && args[4].equals(SPARE)) {
+            if (!awaitClientAsSpare(Integer.parseInt(args[5]), maxLine, pid)) System.exit(0);   // shut down while idle
+        }
         Channel inherited = System.inheritedChannel();
         int status;
         if (inherited instanceof SocketChannel client) {
@@ -104,6 +114,30 @@ public final class HandlerProcess {
         long errors = counters.errors.sum();
         frames.report(counters.bytesEchoed.sum(), errors, counters.connectionsTimedOut.sum());
         return errors == 0;
+    }
+
+    /**
+     * A spare ({@link SpareChildren}): fd 0 is a Unix-domain socket to the parent. Warm up, say
+     * {@link #READY}, then wait for the client, which the parent passes with {@code SCM_RIGHTS};
+     * acknowledge it with {@link #RECEIVED} (only then does the parent close its copy), and make
+     * it fd 0, where {@link System#inheritedChannel()} finds it as it finds a client given at
+     * spawn. From here on a spare is the one-connection child of {@code echo_storeserv.c}.
+     * Returns false if the parent closed the socket instead (it is stopping): no client.
+     */
+    private static boolean awaitClientAsSpare(int warmUpMessages, int maxLine, int pid) throws IOException {
+        try {
+            SpareWarmUp.run(warmUpMessages, maxLine, pid);
+            SpareWarmUp.handOffToSelf();
+        } catch (InterruptedException e) {
+            return false;
+        }
+        if (ending || !Posix.sendByte(0, READY, -1)) return false;
+        int[] received = Posix.receiveByte(0);               // blocks until the parent hands a client over
+        if (received == null || received[1] < 0) return false;
+        Posix.sendByte(0, RECEIVED, -1);
+        Posix.dup2(received[1], 0);                          // the client takes the parent socket's place
+        Posix.close(received[1]);
+        return true;
     }
 
     /** Prefork: accept and serve one connection at a time, like an Apache prefork worker. */

@@ -13,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -21,8 +22,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * Every C library call of the forking server, and nothing else: the calls of the course's
  * {@code echo_storeserv.c} ({@code socket}, {@code bind}, {@code listen}, {@code accept},
  * {@code pipe}, {@code waitpid}, {@code close}) plus {@code posix_spawn}, which stands in for
- * {@code fork()} (a running JVM cannot be forked: only the calling thread would survive in the
- * child, without the JVM's other threads, so the child could not even collect its garbage).
+ * {@code fork()}, and {@code sendmsg}/{@code recvmsg} with {@code SCM_RIGHTS}, which hand an
+ * accepted client to a child started ahead of time (the warm spares of {@link SpareChildren}).
+ * (A running JVM cannot be forked: only the calling thread would survive in the child, without
+ * the JVM's other threads, so the child could not even collect its garbage.)
  *
  * <p>Made with the FFM API ({@code java.lang.foreign}). Each method calls exactly one C
  * function; on failure it throws {@link PosixException} carrying {@code errno}, captured right
@@ -39,6 +42,10 @@ final class Posix {
     // <sys/socket.h>, <netinet/in.h>
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    static final int AF_UNIX = 1;
+    static final int SCM_RIGHTS = 1;
+    static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_CMSG_CLOEXEC = 0x40000000;
     static final int SOCK_STREAM = 1;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
@@ -64,6 +71,8 @@ final class Posix {
     static final int EINTR = 4;
     static final int ECHILD = 10;
     static final int EAGAIN = 11;
+    static final int EPIPE = 32;
+    static final int ECONNRESET = 104;
 
     /** Opaque glibc types, sized generously (x86-64: 80, 336 and 128 bytes). */
     static final long FILE_ACTIONS_BYTES = 128;
@@ -110,6 +119,24 @@ final class Posix {
     private static final MethodHandle SIGEMPTYSET = call("sigemptyset", JAVA_INT, ADDRESS);
     private static final MethodHandle SIGFILLSET = call("sigfillset", JAVA_INT, ADDRESS);
     private static final MethodHandle STRERROR = call("strerror", ADDRESS, JAVA_INT);
+    private static final MethodHandle SOCKETPAIR = errnoCall("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle SENDMSG = errnoCall("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle RECVMSG = errnoCall("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle DUP2 = errnoCall("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
+
+    /** {@code struct msghdr} (64-bit Linux): where the data and the control messages of sendmsg/recvmsg are. */
+    private static final StructLayout MSGHDR = MemoryLayout.structLayout(
+            ADDRESS.withName("msg_name"), JAVA_INT.withName("msg_namelen"), MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("msg_iov"), JAVA_LONG.withName("msg_iovlen"),
+            ADDRESS.withName("msg_control"), JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"), MemoryLayout.paddingLayout(4));
+    /** {@code struct iovec}: one buffer. */
+    private static final StructLayout IOVEC = MemoryLayout.structLayout(ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
+    /** {@code struct cmsghdr} carrying one int: {@code CMSG_LEN(sizeof(int))} = 20 bytes, {@code CMSG_SPACE} = 24. */
+    private static final StructLayout CMSG_ONE_FD = MemoryLayout.structLayout(
+            JAVA_LONG.withName("cmsg_len"), JAVA_INT.withName("cmsg_level"), JAVA_INT.withName("cmsg_type"),
+            JAVA_INT.withName("fd"), MemoryLayout.paddingLayout(4));
+    private static final long CMSG_LEN_ONE_FD = 20;
 
     private Posix() { }
 
@@ -256,6 +283,95 @@ final class Posix {
             check("ftruncate", (int) invoke(FTRUNCATE, state(), fd, size));
             return fd;
         }
+    }
+
+    // --- passing a descriptor to another process (SCM_RIGHTS) ------------------------------------
+
+    /** {@code socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)}: returns two connected Unix-domain sockets. */
+    static int[] socketPair() throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            check("socketpair", (int) invoke(SOCKETPAIR, state(), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds));
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    /**
+     * {@code sendmsg(socket, msg, MSG_NOSIGNAL)} of one byte, {@code tag}, and, if {@code passFd}
+     * is not -1, an {@code SCM_RIGHTS} control message with that descriptor: the kernel puts a
+     * copy of it into the receiving process (as if that process had {@code dup}ed it), so after
+     * this call the sender may close its own. Returns false if the peer is gone (EPIPE,
+     * ECONNRESET): nothing was passed.
+     */
+    static boolean sendByte(int socket, byte tag, int passFd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocateFrom(JAVA_BYTE, tag);
+            MemorySegment iov = arena.allocate(IOVEC);
+            iov.set(ADDRESS, 0, data);
+            iov.set(JAVA_LONG, 8, 1L);
+            MemorySegment msg = arena.allocate(MSGHDR);       // zeroed: no name, no flags
+            msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iov")), iov);
+            msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iovlen")), 1L);
+            if (passFd >= 0) {
+                MemorySegment cmsg = arena.allocate(CMSG_ONE_FD);
+                cmsg.set(JAVA_LONG, 0, CMSG_LEN_ONE_FD);
+                cmsg.set(JAVA_INT, 8, SOL_SOCKET);
+                cmsg.set(JAVA_INT, 12, SCM_RIGHTS);
+                cmsg.set(JAVA_INT, 16, passFd);
+                msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_control")), cmsg);
+                msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_controllen")), CMSG_ONE_FD.byteSize());
+            }
+            while (true) {
+                MemorySegment state = state();
+                long n = (long) invoke(SENDMSG, state, socket, msg, MSG_NOSIGNAL);
+                if (n == 1) return true;
+                int e = errno(state);
+                if (n >= 0 || e == EINTR) continue;
+                if (e == EPIPE || e == ECONNRESET) return false;
+                throw new PosixException("sendmsg", e);
+            }
+        }
+    }
+
+    /**
+     * {@code recvmsg(socket, msg, MSG_CMSG_CLOEXEC)} of one byte and the descriptor passed with
+     * it, if any. Blocks until a byte arrives. Returns {@code {tag, fd}} (fd -1 if none was
+     * passed), or null at end of file (the peer closed its end). A received descriptor is
+     * close-on-exec and owned by the caller.
+     */
+    static int[] receiveByte(int socket) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(JAVA_BYTE);
+            MemorySegment iov = arena.allocate(IOVEC);
+            iov.set(ADDRESS, 0, data);
+            iov.set(JAVA_LONG, 8, 1L);
+            MemorySegment cmsg = arena.allocate(CMSG_ONE_FD);
+            MemorySegment msg = arena.allocate(MSGHDR);
+            msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iov")), iov);
+            msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iovlen")), 1L);
+            msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_control")), cmsg);
+            msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_controllen")), CMSG_ONE_FD.byteSize());
+            while (true) {
+                MemorySegment state = state();
+                long n = (long) invoke(RECVMSG, state, socket, msg, MSG_CMSG_CLOEXEC);
+                if (n == 0) return null;
+                if (n < 0) {
+                    int e = errno(state);
+                    if (e == EINTR) continue;
+                    if (e == ECONNRESET) return null;
+                    throw new PosixException("recvmsg", e);
+                }
+                long controlLength = msg.get(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_controllen")));
+                boolean passed = controlLength >= CMSG_LEN_ONE_FD && cmsg.get(JAVA_INT, 8) == SOL_SOCKET
+                        && cmsg.get(JAVA_INT, 12) == SCM_RIGHTS;
+                return new int[] {data.get(JAVA_BYTE, 0), passed ? cmsg.get(JAVA_INT, 16) : -1};
+            }
+        }
+    }
+
+    /** {@code dup2(fd, newFd)}: {@code newFd} now refers to what {@code fd} does (closed first if open). */
+    static void dup2(int fd, int newFd) throws PosixException {
+        check("dup2", (int) invoke(DUP2, state(), fd, newFd));
     }
 
     // --- processes -------------------------------------------------------------------------------

@@ -1,28 +1,34 @@
 package echosuite.forking;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code echo_storeserv.c} in Java: the parent accepts, starts one handler child per
- * connection, closes its own copy of the client socket, and never touches client bytes.
+ * {@code echo_storeserv.c} in Java: the parent accepts, gives each connection a handler child of
+ * its own, closes its own copy of the client socket, and never touches client bytes.
  *
  * <pre>
  * while (1) {                                    acceptLoop():
  *     clnt_sock = accept(serv_sock, ...);          fd = listening.accept();
- *     pid = fork();                                children.spawn(launcher, fd, ...);   // posix_spawn
+ *     pid = fork();                                serve(fd): a spare takes it (SCM_RIGHTS),
+ *                                                  or children.spawn(launcher, fd, ...)  // posix_spawn
  *     if (pid == 0) { ... child serves ... }       (the child is HandlerProcess, another program)
  *     else close(clnt_sock);                       Posix.close(fd);
  * }
  * </pre>
  *
+ * <p>Where the child comes from is the one thing {@code --spares N} changes ({@link
+ * SpareChildren}): a child already started and warm, if one is idle; else, as in the C program,
+ * one started now, on the connection's path. {@code --spares 0} is the C program.
+ *
  * <p>Two limits, two behaviours:
  * <ul>
- *   <li>{@code --max-children N} (default 256): with N children alive the parent stops
- *       accepting until one is reaped; new clients wait in the kernel's listen backlog (like
- *       Apache's MaxRequestWorkers), none is refused, their connect-to-first-echo time grows.</li>
+ *   <li>{@code --max-children N} (default 256, spares included): with N children alive and no
+ *       spare idle the parent stops accepting until one is reaped; new clients wait in the
+ *       kernel's listen backlog (like Apache's MaxRequestWorkers), none is refused, their
+ *       connect-to-first-echo time grows.</li>
  *   <li>{@code --max-connections N} (protocol.md's limit, default 10000): a connection over it
  *       is accepted and closed at once, counted in {@code connectionsRefused}, as in every
  *       server of the suite. Since a child ends a moment <em>after</em> its client sees the
@@ -34,26 +40,30 @@ final class ProcessPerClientServer extends ForkingModel {
 
     /** How long a connection over --max-connections waits for a child to end before it is refused. */
     static final long REFUSE_AFTER_MILLIS = 1000;
+    /** How long the start waits for the spares to be warm before it prints "listening on" anyway. */
+    static final long SPARES_READY_LIMIT_MILLIS = 20_000;
 
-    private final Semaphore children;        // --max-children: acquired before accept()
     private final Semaphore connections;     // --max-connections: acquired after accept(), or refuse
+    private SpareChildren spares;            // the warm spares, and the --max-children count
     private Thread acceptor;
 
     ProcessPerClientServer(Context context, ForkingOptions forking) {
         super(context, forking);
-        this.children = new Semaphore(forking.maxChildren);
         this.connections = new Semaphore(context.options().maxConnections);
     }
 
     @Override
-    void startChildren() {
+    void startChildren() throws InterruptedException {
+        spares = new SpareChildren(forking().spares(), forking().maxChildren, children(), launcher(), reporter());
+        spares.replenish();
+        spares.awaitReady(Instant.now().plusMillis(SPARES_READY_LIMIT_MILLIS));
         acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
     }
 
     private void acceptLoop() {
         while (!stopping()) {
             try {
-                children.acquire();                                   // at --max-children: wait for a reap
+                if (!spares.awaitCapacity()) return;                  // at --max-children: wait for a reap
             } catch (InterruptedException e) {
                 return;                                               // shutdown
             }
@@ -61,23 +71,17 @@ final class ProcessPerClientServer extends ForkingModel {
             try {
                 fd = listening().accept();
             } catch (IOException e) {                                 // EMFILE and the like
-                children.release();
                 exhausted("accept failed: " + e.getMessage() + "; existing clients are still served");
                 continue;
             }
-            if (fd < 0) {                                             // woken up: shutdown
-                children.release();
-                return;
-            }
+            if (fd < 0) return;                                       // woken up: shutdown
             try {
                 if (!connections.tryAcquire(REFUSE_AFTER_MILLIS, TimeUnit.MILLISECONDS)) {
-                    children.release();
                     counters().connectionsRefused.increment();        // over --max-connections: close it
                     continue;
                 }
                 serve(fd);
             } catch (InterruptedException e) {
-                children.release();
                 return;                                               // shutdown
             } finally {
                 Posix.closeQuietly(fd);                               // the parent's close(clnt_sock)
@@ -85,17 +89,30 @@ final class ProcessPerClientServer extends ForkingModel {
         }
     }
 
-    /** Starts the handler child for client {@code fd}; its slots are released when it is reaped. */
-    private void serve(int fd) {
+    /** Gives client {@code fd} a child: an idle spare, else one started now; the connection's slot is released when it is reaped. */
+    private void serve(int fd) throws InterruptedException {
+        SpareChildren.Spare spare = spares.takeIdle();
+        if (spare != null) {
+            boolean handed = spares.handOff(spare, fd, connections::release);
+            spares.replenish();                                       // a replacement, in the background
+            if (handed) {
+                counters().connectionsAccepted.increment();
+                return;
+            }
+        }
+        if (!spares.takeSlot()) {                                     // shutdown: the connection is closed
+            connections.release();
+            return;
+        }
         try {
             children().spawn(launcher(), fd, -1, pid -> {
                 connections.release();
-                children.release();
+                spares.releaseSlot();
             });
             counters().connectionsAccepted.increment();
         } catch (Posix.PosixException e) {                            // EAGAIN: no more processes
             connections.release();
-            children.release();
+            spares.releaseSlot();
             counters().connectionsRefused.increment();
             exhausted("cannot start a handler process (" + e.getMessage() + "); connection closed");
         }
@@ -113,9 +130,12 @@ final class ProcessPerClientServer extends ForkingModel {
 
     @Override
     void stopAccepting() throws InterruptedException {
+        if (spares != null) spares.close();                           // idle spares exit without a client
         listening().wakeUp();
-        acceptor.interrupt();
-        acceptor.join();
+        if (acceptor != null) {
+            acceptor.interrupt();
+            acceptor.join();
+        }
     }
 
     @Override
