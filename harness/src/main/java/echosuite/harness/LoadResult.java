@@ -23,6 +23,8 @@ import java.util.Map;
  * @param serviceTimeUs       rate only: the uncorrected service-time percentiles, when given
  * @param connectionsPerSecond churn: sessions (connect, messages, close) per second
  * @param established         hold: connections established; {@code failed}: connections that failed
+ * @param allFirstEchoMs      pingpong, rate, bulk: ms from the first connect to the last connection's
+ *                            first echo; null when it never came, or the file predates the figure
  * @param errors              error counts by kind (mismatch, reset, timeout, refused, ...)
  * @param logVerified         the load generator's verdict on the server log ({@code --verify-log}), if any
  * @param logReport           its report on the log, in words, if any
@@ -32,7 +34,7 @@ import java.util.Map;
  */
 record LoadResult(String scenario, Long connections, Long messageBytes, Long messages, Double messagesPerSecond,
                   Double mibPerSecond, Map<String, Double> latencyUs, Map<String, Double> serviceTimeUs,
-                  Double connectionsPerSecond, Long established, Long failed, Map<String, Long> errors,
+                  Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs, Map<String, Long> errors,
                   Boolean logVerified, String logReport, Long messagesSent, Long messagesUnanswered) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +56,7 @@ record LoadResult(String scenario, Long connections, Long messageBytes, Long mes
         return new LoadResult(j.path("scenario").asText(null), longOrNull(j, "connections"), bytes,
                 longOrNull(j, "messages"), mps, mib, percentiles(j.path("latencyUs")), percentiles(j.path("serviceTimeUs")),
                 doubleOrNull(j, "connectionsPerSecond"), longOrNull(j, "established"), longOrNull(j, "failed"),
-                errors, verified, j.path("logReport").asText(null), longOrNull(j, "messagesSent"),
+                doubleOrNull(j, "allFirstEchoMs"), errors, verified, j.path("logReport").asText(null), longOrNull(j, "messagesSent"),
                 longOrNull(j, "messagesUnanswered"));
     }
 

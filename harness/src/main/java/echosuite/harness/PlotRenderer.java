@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Draws the run's plots as PNG files with XChart, from the raw files:
@@ -32,7 +33,9 @@ import java.util.Map;
  *       50 ms tail are both readable;</li>
  *   <li>messages per second versus connections (the pingpong scenarios);</li>
  *   <li>memory per connection in the hold scenario;</li>
- *   <li>connections per second in the churn scenario.</li>
+ *   <li>connections per second in the churn scenario;</li>
+ *   <li>the time to all first echoes (first connect to the last connection's first echo) in the
+ *       scenarios that open their connections once: pingpong, rate, bulk.</li>
  * </ul>
  */
 final class PlotRenderer {
@@ -63,10 +66,13 @@ final class PlotRenderer {
             p = latencyDistribution(folder, table, id);
             if (p != null) plots.add(p);
         }
-        p = bars(folder, table, "hold", "hold-memory-per-connection", "Memory per held connection (PSS, lower is better)",
+        p = bars(folder, table, Set.of("pingpong", "rate", "bulk"), "all-first-echoes",
+                "Time from the first connect to the last connection's first echo (lower is better)", "ms", ResultRow::allFirstEchoMs);
+        if (p != null) plots.add(p);
+        p = bars(folder, table, Set.of("hold"), "hold-memory-per-connection", "Memory per held connection (PSS, lower is better)",
                 "KiB per connection", r -> r.memoryPerConnectionBytes() == null ? null : r.memoryPerConnectionBytes() / 1024.0);
         if (p != null) plots.add(p);
-        p = bars(folder, table, "churn", "churn-connections-per-second", "Connections per second in churn (higher is better)",
+        p = bars(folder, table, Set.of("churn"), "churn-connections-per-second", "Connections per second in churn (higher is better)",
                 "connections/s", ResultRow::connectionsPerSecond);
         if (p != null) plots.add(p);
         return plots;
@@ -137,10 +143,10 @@ final class PlotRenderer {
         return any ? save(folder, chart, "throughput-vs-connections", "Messages per second versus connections") : null;
     }
 
-    private static Plot bars(RunFolder folder, ResultTable table, String kind, String file, String title, String yTitle,
+    private static Plot bars(RunFolder folder, ResultTable table, Set<String> kinds, String file, String title, String yTitle,
                              java.util.function.Function<ResultRow, Double> value) throws IOException {
         List<String> scenarios = table.scenarios().stream()
-                .filter(id -> table.rowsOf(id).getFirst().kind().equals(kind)).toList();
+                .filter(id -> kinds.contains(table.rowsOf(id).getFirst().kind())).toList();
         if (scenarios.isEmpty()) return null;
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("scenario").yAxisTitle(yTitle).build();
@@ -155,14 +161,14 @@ final class PlotRenderer {
             for (Map.Entry<String, List<Double>> e : byServer.entrySet()) {
                 Double v = table.rowsOf(id).stream().filter(r -> r.server().equals(e.getKey())).findFirst()
                         .map(value).orElse(null);
-                e.getValue().add(v == null ? 0.0 : v);
+                e.getValue().add(v);                              // null: no bar (missing is not 0)
                 any |= v != null;
             }
         }
         if (!any) return null;
         for (Map.Entry<String, List<Double>> e : byServer.entrySet()) {
             // A server without a figure in any of these scenarios (not built, failed) gets no bar or legend entry.
-            if (e.getValue().stream().allMatch(v -> v == 0.0)) continue;
+            if (e.getValue().stream().allMatch(java.util.Objects::isNull)) continue;
             chart.addSeries(e.getKey(), scenarios, e.getValue()).setFillColor(color(e.getKey()));
         }
         return save(folder, chart, file, title);

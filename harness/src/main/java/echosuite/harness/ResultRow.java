@@ -22,6 +22,8 @@ import java.util.List;
  * @param connectionsPerSecond churn: sessions per second
  * @param established        hold: connections established
  * @param failed             hold: connections that failed
+ * @param allFirstEchoMs     pingpong, rate, bulk: ms from the first connect to the last connection's first echo
+ *                           (how long the server took to serve every connection); null if unknown
  * @param cpuMicrosPerMessage server CPU time during the load / messages it echoed (its summary's bytesEchoed / message bytes), µs
  * @param peakRssBytes       peak RSS of the server's process tree
  * @param peakPssBytes       peak PSS of the server's process tree
@@ -37,7 +39,7 @@ import java.util.List;
 record ResultRow(String server, String scenario, String kind, String status, int repetitions, Long connections,
                  Long messageBytes, Double messagesPerSecond, Double spread, Double mibPerSecond,
                  Double p50Us, Double p90Us, Double p99Us, Double p999Us, Double maxUs, Double serviceP99Us,
-                 Double connectionsPerSecond, Long established, Long failed, Double cpuMicrosPerMessage,
+                 Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs, Double cpuMicrosPerMessage,
                  Long peakRssBytes, Long peakPssBytes, Long memoryPerConnectionBytes, Integer threads,
                  Integer processes, Integer openFds, Long errors, Boolean logVerified, Double ratio,
                  List<String> problems) {
@@ -45,7 +47,7 @@ record ResultRow(String server, String scenario, String kind, String status, int
     ResultRow withRatio(Double r) {
         return new ResultRow(server, scenario, kind, status, repetitions, connections, messageBytes, messagesPerSecond,
                 spread, mibPerSecond, p50Us, p90Us, p99Us, p999Us, maxUs, serviceP99Us, connectionsPerSecond,
-                established, failed, cpuMicrosPerMessage, peakRssBytes, peakPssBytes, memoryPerConnectionBytes,
+                established, failed, allFirstEchoMs, cpuMicrosPerMessage, peakRssBytes, peakPssBytes, memoryPerConnectionBytes,
                 threads, processes, openFds, errors, logVerified, r, problems);
     }
 

@@ -128,7 +128,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         if (candidates.isEmpty()) {
             return new ResultRow(first.server(), sc.id(), sc.kind(), status, 0, (long) sc.connections(),
                     (long) sc.messageBytes(), null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems);
+                    null, null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems);
         }
         List<ResultRow> withHeadline = candidates.stream().filter(c -> headline(c) != null)
                 .sorted(Comparator.comparingDouble(ResultTable::headline)).toList();
@@ -140,7 +140,8 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         return new ResultRow(median.server(), median.scenario(), median.kind(), status, candidates.size(),
                 median.connections(), median.messageBytes(), median.messagesPerSecond(), spread, median.mibPerSecond(),
                 median.p50Us(), median.p90Us(), median.p99Us(), median.p999Us(), median.maxUs(), median.serviceP99Us(),
-                median.connectionsPerSecond(), median.established(), median.failed(), median.cpuMicrosPerMessage(),
+                median.connectionsPerSecond(), median.established(), median.failed(), median.allFirstEchoMs(),
+                median.cpuMicrosPerMessage(),
                 median.peakRssBytes(), median.peakPssBytes(), median.memoryPerConnectionBytes(), median.threads(),
                 median.processes(), median.openFds(), errors, verified, null, problems);
     }
@@ -165,7 +166,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
                 r.messageBytes() != null ? r.messageBytes() : (long) sc.messageBytes(),
                 r.messagesPerSecond(), null, r.mibPerSecond(), r.latency("p50"), r.latency("p90"), r.latency("p99"),
                 r.latency("p999"), r.latency("max"), r.serviceTimeUs().get("p99"), r.connectionsPerSecond(),
-                r.established(), r.failed(), cpuPerMsg,
+                r.established(), r.failed(), r.allFirstEchoMs(), cpuPerMsg,
                 u == null ? null : u.peakRssBytes(), u == null ? null : u.peakPssBytes(), perConnection,
                 u == null ? null : u.peakThreads(), u == null ? null : u.peakProcesses(), u == null ? null : u.peakOpenFds(),
                 r.errorCount(), m.logVerified(), null, List.of());

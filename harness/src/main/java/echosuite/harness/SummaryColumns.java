@@ -29,6 +29,8 @@ final class SummaryColumns {
     private static final Column CONNS = new Column("conns/s", r -> Units.count(r.connectionsPerSecond()));
     private static final Column HELD = new Column("held", r -> Units.count(r.established()));
     private static final Column FAILED = new Column("failed", r -> Units.count(r.failed()));
+    private static final Column ALL_FIRST_ECHOES = new Column("all first echoes",
+            r -> Units.micros(r.allFirstEchoMs() == null ? null : r.allFirstEchoMs() * 1000));
     private static final Column MEM_PER_CONN = new Column("mem/conn", r -> Units.bytes(r.memoryPerConnectionBytes()));
     private static final Column CPU = new Column("CPU/msg", r -> r.cpuMicrosPerMessage() == null ? ""
             : String.format(java.util.Locale.ROOT, r.cpuMicrosPerMessage() < 100 ? "%.1f µs" : "%.0f µs", r.cpuMicrosPerMessage()));
@@ -44,10 +46,10 @@ final class SummaryColumns {
     /** The columns shown for a scenario kind. */
     static List<Column> of(String kind) {
         return switch (kind) {
-            case "rate" -> List.of(SERVER, STATUS, MSGS, P50, P90, P99, P999, MAX, SERVICE_P99, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
+            case "rate" -> List.of(SERVER, STATUS, MSGS, P50, P90, P99, P999, MAX, SERVICE_P99, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
             case "churn" -> List.of(SERVER, STATUS, CONNS, SPREAD, MSGS, P50, P99, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
             case "hold" -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO);
-            default -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
+            default -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
         };
     }
 

@@ -100,6 +100,7 @@ class QuickRunEndToEndTest {
                     }
                     default -> {
                         assertTrue(row.get("messagesPerSecond").asDouble() > 0, where);
+                        assertTrue(row.get("allFirstEchoMs").asDouble() > 0, where);
                         assertTrue(row.get("cpuMicrosPerMessage").asDouble() > 0, where);
                     }
                 }
@@ -128,7 +129,7 @@ class QuickRunEndToEndTest {
     @Test
     void plotsArePngsOfTheirSize() throws IOException {
         List<String> expected = new ArrayList<>(List.of("throughput-vs-connections", "hold-memory-per-connection",
-                "churn-connections-per-second"));
+                "churn-connections-per-second", "all-first-echoes"));
         Profile.QUICK.scenarios().forEach(sc -> expected.add("latency-" + sc.id()));
         for (String name : expected) {
             Path png = run.resolve("plots").resolve(name + ".png");

@@ -57,8 +57,7 @@ final class Churn implements Workload {
     public void onClosed(Connection c, long now, boolean failed) {
         if (!failed) {
             thread.record(Metric.LATENCY, now, now - c.connectStartNs);
-            Engine.Start s = thread.start();
-            if (s != null && now >= s.warmupEnd() && now < s.endTime()) sessions++;
+            if (thread.inWindow(now)) sessions++;
         }
         if (!thread.draining()) thread.requestOpen(1);
     }

@@ -25,7 +25,7 @@ final class ClosedLoop implements Workload {
 
     /** @param count messages in all, 0 for as many as the duration allows */
     static Factory factory(int connections, int window, long count) {
-        return Factory.of(connections, (thread, threads) -> new ClosedLoop(thread, window, count));
+        return Factory.of(connections, true, (thread, threads) -> new ClosedLoop(thread, window, count));
     }
 
     @Override

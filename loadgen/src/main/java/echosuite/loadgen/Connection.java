@@ -54,6 +54,8 @@ final class Connection {
     long quota = Long.MAX_VALUE;
     /** rate: messages whose intended send time has come. */
     long due;
+    /** Open at the start of a run that waits for first echoes, and its first echo has not come yet. */
+    boolean awaitingFirstEcho;
     /** hold: the connection whose latency is measured while the others are held. */
     boolean probe;
 

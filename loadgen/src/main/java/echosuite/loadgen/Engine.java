@@ -15,9 +15,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one scenario run: starts the {@link IoThread}s, lines them up once their connections are
- * open, fixes the time line (t0, warm-up end, end of the measured window), samples their
- * recorders each second ({@link IntervalSampler}) and gathers everything into a {@link RunResult}.
- * One engine per run.
+ * open, fixes the time line (t0, then the measured window), samples their recorders each second
+ * ({@link IntervalSampler}) and gathers everything into a {@link RunResult}. One engine per run.
+ *
+ * <p>The measured window of a scenario that {@linkplain Workload.Factory#warmsUpToFirstEchoes
+ * warms up to first echoes} opens only when every connection open at t0 has had its first echo
+ * (and {@code --warmup} has passed), or when {@code --warmup-limit} is reached, whichever comes
+ * first: a server slow to accept is then measured in its steady state, not while it is still
+ * taking its connections in. Other scenarios open it at t0 + {@code --warmup}.
  */
 final class Engine {
 
@@ -25,13 +30,32 @@ final class Engine {
      * The start line every I/O thread receives, all times nanoTime.
      *
      * @param t0               the run starts (connections are open)
-     * @param warmupEnd        the measured window opens
-     * @param endTime          the measured window closes; drain follows
+     * @param warmupLimit      the measured window opens at the latest (when it waits for first echoes)
      * @param rankOffset       how many connections open at t0 belong to threads before this one
      * @param connectionsOpen  connections open at t0, all threads
      * @param openHere         connections open at t0 on this thread
      */
-    record Start(long t0, long warmupEnd, long endTime, long rankOffset, long connectionsOpen, int openHere) { }
+    record Start(long t0, long warmupLimit, long rankOffset, long connectionsOpen, int openHere) { }
+
+    /**
+     * The measured window, once fixed; nanoTime.
+     *
+     * @param opens            the measured window opens (the warm-up ends)
+     * @param closes           the measured window closes; drain follows
+     * @param awaitingAtOpen   connections open at t0 still without their first echo when it opened
+     *                         (more than 0 only when the warm-up limit was reached)
+     */
+    record Window(long opens, long closes, long awaitingAtOpen) {
+        boolean contains(long at) {
+            return at >= opens && at < closes;
+        }
+    }
+
+    /**
+     * A window fixed by an I/O thread opens this long after the decision, so that another thread
+     * that took its event time just before learning of it still counts that event as warm-up.
+     */
+    static final long WINDOW_NOTICE_NS = 1_000_000L;
 
     private final RunConfig config;
     private final Workload.Factory factory;
@@ -44,6 +68,13 @@ final class Engine {
     private final Start[] starts;
     private final CyclicBarrier startLine;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<Window> window = new AtomicReference<>();
+    /** Connections open at t0 whose first echo has not come yet (nor have they closed). */
+    private final AtomicLong awaitingFirstEcho = new AtomicLong();
+    /** Of those, the ones that closed without a first echo. */
+    private final AtomicLong closedWithoutFirstEcho = new AtomicLong();
+    private final AtomicLong firstConnectAt = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastFirstEchoAt = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean stop;
     private volatile Start firstStart;
 
@@ -92,6 +123,38 @@ final class Engine {
 
     long nextConnectionId() {
         return nextId.getAndIncrement();
+    }
+
+    /** A connection attempt starts at {@code now}: the first one starts the time to all first echoes. */
+    void connecting(long now) {
+        if (firstConnectAt.get() == Long.MAX_VALUE) firstConnectAt.accumulateAndGet(now, Math::min);
+    }
+
+    /** Whether the window waits for the first echo of every connection open at the start. */
+    boolean awaitsFirstEchoes() {
+        return factory.warmsUpToFirstEchoes() && firstStart.connectionsOpen() > 0;
+    }
+
+    /** The measured window once fixed, else null (then the warm-up goes on). */
+    Window window() {
+        return window.get();
+    }
+
+    /** A connection awaited at t0 has had its first echo at {@code now}. */
+    void firstEcho(long now) {
+        lastFirstEchoAt.accumulateAndGet(now, Math::max);
+        if (awaitingFirstEcho.decrementAndGet() == 0) openWindow();
+    }
+
+    /** A connection awaited at t0 will not have a first echo: it closed, or it has nothing to send. */
+    void noFirstEcho(boolean closed) {
+        if (closed) closedWithoutFirstEcho.incrementAndGet();
+        if (awaitingFirstEcho.decrementAndGet() == 0) openWindow();
+    }
+
+    /** The warm-up limit has passed (an I/O thread noticed): the window opens now, whoever still waits. */
+    void warmupLimitReached() {
+        openWindow();
     }
 
     /** The source address for connection {@code id}, or null to let the OS choose. */
@@ -151,15 +214,29 @@ final class Engine {
         long t0 = System.nanoTime();
         long total = 0;
         for (int open : openAtStart) total += open;
-        long warmupEnd = t0 + config.warmupNs();
-        long end = warmupEnd + config.durationNs();
-        if (total == 0 && factory.initialConnections() > 0) end = warmupEnd = t0;   // nothing to run
         long offset = 0;
         for (int i = 0; i < threads.length; i++) {
-            starts[i] = new Start(t0, warmupEnd, end, offset, total, openAtStart[i]);
+            starts[i] = new Start(t0, t0 + config.warmupLimitNs(), offset, total, openAtStart[i]);
             offset += openAtStart[i];
         }
         firstStart = starts[0];
+        if (total == 0 && factory.initialConnections() > 0) {
+            window.set(new Window(t0, t0, 0));                          // nothing to run
+        } else if (awaitsFirstEchoes()) {
+            awaitingFirstEcho.set(total);                               // the threads open it
+        } else {
+            long opens = t0 + config.warmupNs();
+            window.set(new Window(opens, opens + config.durationNs(), 0));
+        }
+    }
+
+    /** Fixes the window (once): at t0 + warm-up, or a moment from now if that has passed. */
+    private void openWindow() {
+        long opens = Math.max(firstStart.t0() + config.warmupNs(), System.nanoTime() + WINDOW_NOTICE_NS);
+        Window w = new Window(opens, opens + config.durationNs(), Math.max(0, awaitingFirstEcho.get()));
+        if (window.compareAndSet(null, w)) {
+            for (IoThread t : threads) t.wakeUp();
+        }
     }
 
     private RunResult gather(IntervalSampler sampler) {
@@ -169,6 +246,7 @@ final class Engine {
         RunResult r = new RunResult(config);
         r.threads = threads.length;
         Start s = firstStart;
+        Window w = window.get();
         long windowEnd = Long.MIN_VALUE;
         for (int i = 0; i < threads.length; i++) {
             IoThread t = threads[i];
@@ -184,9 +262,17 @@ final class Engine {
             windowEnd = Math.max(windowEnd, t.windowClosedAt);
             r.manifests.add(t.manifest);
         }
-        if (s != null) {
-            r.connectionsAtStart = s.connectionsOpen();
-            r.windowSeconds = Math.max(0, Math.min(windowEnd, s.endTime()) - s.warmupEnd()) / 1e9;
+        if (s != null) r.connectionsAtStart = s.connectionsOpen();
+        if (w != null) {
+            r.windowSeconds = Math.max(0, Math.min(windowEnd, w.closes()) - w.opens()) / 1e9;
+            r.warmupRunSeconds = (w.opens() - s.t0()) / 1e9;
+            r.awaitingFirstEchoAtWindow = w.awaitingAtOpen();
+        }
+        if (s != null && factory.warmsUpToFirstEchoes()) {
+            r.warmsUpToFirstEchoes = true;
+            boolean allEchoed = awaitingFirstEcho.get() == 0 && closedWithoutFirstEcho.get() == 0
+                    && lastFirstEchoAt.get() != Long.MIN_VALUE;
+            r.allFirstEchoNs = allEchoed ? lastFirstEchoAt.get() - firstConnectAt.get() : -1;
         }
         r.errors = errors;
         r.errorReasons = reasons;

@@ -126,9 +126,10 @@ final class IntervalSampler implements Runnable {
     }
 
     private void printProgress(double elapsed, double perSecond) {
-        Engine.Start s = engine.startLine();
+        Engine.Window w = engine.window();
         long now = System.nanoTime();
-        String phase = s == null ? "connecting" : now < s.warmupEnd() ? "warm-up" : now < s.endTime() ? "measuring" : "draining";
+        String phase = engine.startLine() == null ? "connecting" : w == null || now < w.opens() ? "warm-up"
+                : now < w.closes() ? "measuring" : "draining";
         Histogram sofar = measured[Metric.LATENCY.ordinal()].getTotalCount() > 0
                 ? measured[Metric.LATENCY.ordinal()] : warmup[Metric.LATENCY.ordinal()];
         String p99 = sofar.getTotalCount() == 0 ? "-" : Units.latency(sofar.getValueAtPercentile(99));

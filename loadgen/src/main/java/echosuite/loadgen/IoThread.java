@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * <p>Life: (1) <b>connect</b>: open the thread's share of the initial connections, at most as fast
  * as the shared {@link ConnectPacer} allows, until each is established (and idle) or failed;
  * (2) wait at the engine's start line for the other threads; (3) <b>run</b> the workload until
- * the end of the measured window; (4) <b>drain</b>: send nothing new, wait for the echoes in
+ * the end of the measured window, which the engine may fix only during the run (when the warm-up
+ * waits for every connection's first echo); (4) <b>drain</b>: send nothing new, wait for the echoes in
  * flight, end each connection politely (our end of stream, then the server's), at most
  * {@code --timeout} long.
  *
@@ -75,6 +76,8 @@ final class IoThread implements Runnable {
     private long nextOpenAt = Long.MAX_VALUE;
     private boolean started, draining;
     private Engine.Start start;
+    /** The measured window once this thread knows it; until then everything is warm-up. */
+    private Engine.Window window;
     private long warmupEnd = Long.MAX_VALUE, endTime = Long.MAX_VALUE;
 
     // Counters: written by this thread only, read by the engine after the thread has ended.
@@ -113,6 +116,21 @@ final class IoThread implements Runnable {
 
     boolean draining() {
         return draining;
+    }
+
+    /** True when {@code at} lies in the measured window (false while it is not fixed yet). */
+    boolean inWindow(long at) {
+        return at >= warmupEnd && at < endTime;
+    }
+
+    /** The end of the measured window (nanoTime), Long.MAX_VALUE while it is not fixed yet. */
+    long endTime() {
+        return endTime;
+    }
+
+    /** Wakes the thread from its select (the engine has fixed the window). */
+    void wakeUp() {
+        selector.wakeup();
     }
 
     /** The time of the event being handled (nanoTime). */
@@ -178,11 +196,13 @@ final class IoThread implements Runnable {
             requestOpen(engine.initialShare(index));
             connectPhase();
             start = engine.awaitStart(index, countOpen());
-            warmupEnd = start.warmupEnd();
-            endTime = start.endTime();
             started = true;
+            boolean awaitFirstEchoes = engine.awaitsFirstEchoes();
+            if (awaitFirstEchoes) for (Connection c : connections) c.awaitingFirstEcho = c.state == Connection.State.OPEN;
             now = System.nanoTime();
+            refreshWindow();
             workload.start(now);
+            if (awaitFirstEchoes) awaitOnlySenders();
             runAndDrain();
         } catch (Throwable t) {
             engine.threadFailed(t);
@@ -222,6 +242,11 @@ final class IoThread implements Runnable {
         long drainDeadline = Long.MAX_VALUE;
         while (true) {
             now = System.nanoTime();
+            refreshWindow();
+            if (window == null && now >= start.warmupLimit()) {
+                engine.warmupLimitReached();
+                refreshWindow();
+            }
             if (!windowOpen && now >= warmupEnd) openWindow();
             // Timed work first: what came due before the end of the window is still sent in the drain.
             long tickWake = workload.tick(now);
@@ -240,7 +265,7 @@ final class IoThread implements Runnable {
             openDue();
             long wake = Math.min(tickWake, nextOpenAt);
             wake = Math.min(wake, draining ? drainDeadline : endTime);
-            if (!windowOpen) wake = Math.min(wake, warmupEnd);
+            if (!windowOpen) wake = Math.min(wake, window == null ? start.warmupLimit() : warmupEnd);
             if (now >= nextScan) {
                 scanTimeouts();
                 nextScan = now + SCAN_INTERVAL_NS;
@@ -262,6 +287,26 @@ final class IoThread implements Runnable {
         } else {
             // Wake a millisecond early and let the alarm time the rest.
             selector.select(onReady, Math.max(1, (gap - 1_000_000L) / 1_000_000L));
+        }
+    }
+
+    /** Takes the window from the engine once it is fixed (one volatile read per event until then). */
+    private void refreshWindow() {
+        if (window != null) return;
+        window = engine.window();
+        if (window != null) {
+            warmupEnd = window.opens();
+            endTime = window.closes();
+        }
+    }
+
+    /** A connection the workload sent nothing on at the start (a share of -n that is 0) will not echo: not awaited. */
+    private void awaitOnlySenders() {
+        for (Connection c : connections) {
+            if (c.awaitingFirstEcho && c.sent == 0) {
+                c.awaitingFirstEcho = false;
+                engine.noFirstEcho(false);
+            }
         }
     }
 
@@ -340,6 +385,7 @@ final class IoThread implements Runnable {
         }
         Connection c = new Connection(engine.nextConnectionId(), channel, config.messageBytes());
         c.connectStartNs = now;
+        engine.connecting(now);
         c.listIndex = connections.size();
         connections.add(c);
         openConnections.incrementAndGet();
@@ -367,6 +413,7 @@ final class IoThread implements Runnable {
         Connection c = (Connection) key.attachment();
         if (!key.isValid()) return;
         now = System.nanoTime();
+        refreshWindow();
         int ready = key.readyOps();
         try {
             if ((ready & SelectionKey.OP_CONNECT) != 0) {
@@ -422,7 +469,11 @@ final class IoThread implements Runnable {
             c.corrupt = false;
             errors.count(ErrorKind.MISMATCH, "an echo differed from the message sent");
         }
-        if (now >= warmupEnd && now < endTime) echoesInWindow++;
+        if (inWindow(now)) echoesInWindow++;
+        if (c.awaitingFirstEcho) {
+            c.awaitingFirstEcho = false;
+            engine.firstEcho(now);
+        }
         workload.onEcho(c, sequence, sentAt, now);
     }
 
@@ -480,6 +531,10 @@ final class IoThread implements Runnable {
             last.listIndex = i;
         }
         openConnections.decrementAndGet();
+        if (c.awaitingFirstEcho) {
+            c.awaitingFirstEcho = false;
+            engine.noFirstEcho(true);
+        }
         manifest.add(c.id, c.received, c.wholeMessagesWritten());
         messagesUnanswered += c.wholeMessagesWritten() - c.received;
     }
@@ -495,8 +550,18 @@ final class IoThread implements Runnable {
                     }
                 }
                 case OPEN -> {
-                    if (!c.sendTimes.isEmpty() && now - c.sendTimes.peek() > config.timeoutNs()) {
-                        fail(c, ErrorKind.TIMEOUT, "no complete echo within " + Units.duration(config.timeoutNs()));
+                    if (c.sendTimes.isEmpty()) continue;
+                    long since = c.sendTimes.peek();
+                    // A connection the server has not served yet is given until the window opens (at the
+                    // latest the warm-up limit), then --timeout from there: a slow accept is not an echo timeout.
+                    if (c.awaitingFirstEcho) {
+                        if (window == null) continue;
+                        since = Math.max(since, warmupEnd);
+                    }
+                    if (now - since > config.timeoutNs()) {
+                        fail(c, ErrorKind.TIMEOUT, c.awaitingFirstEcho
+                                ? "no first echo within " + Units.duration(config.timeoutNs()) + " of the measured window's opening"
+                                : "no complete echo within " + Units.duration(config.timeoutNs()));
                     }
                 }
                 case CLOSING -> {

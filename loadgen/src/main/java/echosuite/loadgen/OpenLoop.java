@@ -16,6 +16,11 @@ import java.util.Map;
  * messages in flight; messages due beyond that wait, and their wait counts.
  * Messages are recorded by their intended time: those intended inside the measured window count,
  * even when they complete during the drain.
+ *
+ * <p>Each connection's first message (sequence 0) goes out at the start, outside the schedule: its
+ * echo is the connection's first echo, which the warm-up waits for, so that a connection with a
+ * late first intended time does not hold the window. It has no intended time and is not measured.
+ * The schedule runs unbroken from t0, so no intended time moves when the window opens later.
  */
 final class OpenLoop implements Workload {
 
@@ -24,7 +29,6 @@ final class OpenLoop implements Workload {
     private final int pipeline;
     private Connection[] slots = new Connection[0];
     private RateSchedule schedule;
-    private long end;
     /** The next message index of this thread's schedule. */
     private long next;
     /** Messages that came due on a connection that had failed: never sent, never measured. */
@@ -38,7 +42,7 @@ final class OpenLoop implements Workload {
 
     /** @param rate messages per second, all connections together */
     static Factory factory(int connections, double rate, int pipeline) {
-        return Factory.of(connections, (thread, threads) -> new OpenLoop(thread, rate, pipeline));
+        return Factory.of(connections, true, (thread, threads) -> new OpenLoop(thread, rate, pipeline));
     }
 
     @Override
@@ -49,7 +53,7 @@ final class OpenLoop implements Workload {
         for (int i = 0; i < slots.length; i++) slots[i].slot = i;
         if (slots.length == 0) return;
         schedule = RateSchedule.of(s.t0(), rate, slots.length, s.connectionsOpen());
-        end = s.endTime();
+        for (Connection c : slots) thread.flush(c);   // the first-echo message
     }
 
     @Override
@@ -57,7 +61,7 @@ final class OpenLoop implements Workload {
         if (slots.length == 0) return Long.MAX_VALUE;
         while (true) {
             long at = schedule.intendedTime(next);
-            if (at >= end) return Long.MAX_VALUE;
+            if (at >= thread.endTime()) return Long.MAX_VALUE;
             if (at > now) return at;
             Connection c = slots[schedule.slotOf(next)];
             next++;
@@ -72,7 +76,8 @@ final class OpenLoop implements Workload {
 
     @Override
     public long sendLimit(Connection c) {
-        return Math.min(c.due, c.received + pipeline);
+        if (c.slot < 0) return 0;                            // not yet started: nothing before the start line
+        return Math.min(1 + c.due, c.received + pipeline);
     }
 
     @Override
@@ -82,7 +87,8 @@ final class OpenLoop implements Workload {
 
     @Override
     public void onEcho(Connection c, long sequence, long sentAt, long now) {
-        long intended = schedule.intendedTime(c.slot, sequence);
+        if (sequence == 0) return;                           // the first-echo message: not scheduled
+        long intended = schedule.intendedTime(c.slot, sequence - 1);
         thread.record(Metric.LATENCY, intended, now - intended);
         thread.record(Metric.SERVICE, intended, now - sentAt);
     }
@@ -94,7 +100,7 @@ final class OpenLoop implements Workload {
 
     @Override
     public void onClosed(Connection c, long now, boolean failed) {
-        if (failed && c.slot >= 0) notSent += c.due - c.sent;
+        if (failed && c.slot >= 0) notSent += c.due - Math.max(0, c.sent - 1);
     }
 
     @Override

@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
  * @param messageBytes      bytes per message, at least {@link SequencedMessage#MIN_BYTES}
  * @param durationNs        length of the measured window, ns
  * @param warmupNs          warm-up before the measured window, ns (traffic flows, nothing is counted)
+ * @param warmupLimitNs     pingpong, rate, bulk: the warm-up also waits for every connection's first
+ *                          echo, but no longer than this after the start, ns
  * @param threads           I/O threads, at least 1
  * @param connectRate       the highest rate of connection attempts, per second; 0 = no limit
  * @param connectTimeoutNs  a connect not established after this is a timeout error, ns
@@ -22,7 +24,7 @@ import java.net.InetSocketAddress;
  * @param firstConnectionId the id of the first connection (so several generators can share one server log)
  */
 record RunConfig(String scenario, InetSocketAddress target, int connections, int messageBytes,
-                 long durationNs, long warmupNs, int threads, double connectRate, long connectTimeoutNs,
+                 long durationNs, long warmupNs, long warmupLimitNs, int threads, double connectRate, long connectTimeoutNs,
                  long timeoutNs, int sourceAddresses, long firstConnectionId) {
 
     RunConfig {
@@ -32,7 +34,7 @@ record RunConfig(String scenario, InetSocketAddress target, int connections, int
 
     /** The same run with another first connection id. */
     RunConfig withFirstConnectionId(long id) {
-        return new RunConfig(scenario, target, connections, messageBytes, durationNs, warmupNs, threads, connectRate,
+        return new RunConfig(scenario, target, connections, messageBytes, durationNs, warmupNs, warmupLimitNs, threads, connectRate,
                 connectTimeoutNs, timeoutNs, sourceAddresses, id);
     }
 }

@@ -29,6 +29,11 @@ final class RunOptions {
             description = "Traffic before the measured window, not counted (default: ${DEFAULT-VALUE}).")
     long warmupNs;
 
+    @Option(names = "--warmup-limit", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "60s",
+            description = "pingpong, rate, bulk: the warm-up also lasts until every connection has had its first echo, but no longer than this;"
+                    + " then the measured window opens anyway and the run says so (default: ${DEFAULT-VALUE}).")
+    long warmupLimitNs;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N",
             description = "I/O threads, each a selector over its share of the connections (default: available cores, ${DEFAULT-VALUE} here).")
     int threads;
@@ -96,6 +101,7 @@ final class RunOptions {
             return "-s/--size " + size + " is more than --max-line + 1 (" + (maxLine + 1) + "): the server would log the message in pieces.";
         }
         if (durationNs <= 0) return "-d/--duration must be more than 0.";
+        if (warmupLimitNs < warmupNs) return "--warmup-limit must be at least --warmup (" + Units.duration(warmupNs) + ").";
         if (threads < 1) return "-t/--threads must be at least 1, got " + threads + ".";
         if (connectRate < 0) return "--connect-rate must not be negative.";
         if (connectTimeoutNs <= 0 || timeoutNs <= 0) return "--connect-timeout and --timeout must be more than 0.";
@@ -110,7 +116,7 @@ final class RunOptions {
     }
 
     RunConfig toConfig(String scenario) {
-        return new RunConfig(scenario, target, connections, size, durationNs, warmupNs, threads, connectRate,
+        return new RunConfig(scenario, target, connections, size, durationNs, warmupNs, warmupLimitNs, threads, connectRate,
                 connectTimeoutNs, timeoutNs, sourceAddresses, firstConnectionId);
     }
 

@@ -37,7 +37,8 @@ final class RunReport {
         s.append(String.format(Locale.ROOT, "loadgen %s -> %s%n", c.scenario(), target));
         s.append(String.format(Locale.ROOT, "  setup      %,d connections (%,d open at start), %s messages, %d I/O thread%s, %.2f s measured after %s warm-up%s%n",
                 c.connections(), r.connectionsAtStart, Units.bytes(c.messageBytes()), r.threads, r.threads == 1 ? "" : "s",
-                r.windowSeconds, Units.duration(c.warmupNs()), r.stoppedEarly ? " (stopped early)" : ""));
+                r.windowSeconds, Units.duration(Math.round(r.warmupRunSeconds * 1e9)), r.stoppedEarly ? " (stopped early)" : ""));
+        if (r.warmsUpToFirstEchoes) s.append("  first echo ").append(firstEchoLine(r)).append('\n');
         s.append(String.format(Locale.ROOT, "  messages   %,d echoed in %.2f s = %,.0f msgs/s, %.2f MiB/s each way%n",
                 r.messages, r.windowSeconds, r.messagesPerSecond(), mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));
         s.append("  latency    ").append(latencyLine(r.latency())).append('\n');
@@ -48,6 +49,24 @@ final class RunReport {
         if (log != null) s.append("  log        ").append(log.toString().replace("\n", "\n             ")).append('\n');
         if (r.failure != null) s.append("  FAILED     the load generator failed: ").append(r.failure).append('\n');
         return s.toString();
+    }
+
+    /** "every connection's first echo 2.41 s after the first connect" or why not. */
+    static String firstEchoLine(RunResult r) {
+        String all = r.allFirstEchoNs >= 0
+                ? "every connection's first echo " + Units.duration(r.allFirstEchoNs) + " after the first connect"
+                : "not every connection had its first echo";
+        if (!r.warmupLimitReached()) return all;
+        return all + String.format(Locale.ROOT, "; %,d still had none when the warm-up limit (%s) opened the window",
+                r.awaitingFirstEchoAtWindow, Units.duration(r.config.warmupLimitNs()));
+    }
+
+    /** The one sentence for stderr when the warm-up limit opened the window, else null. */
+    static String warmupLimitWarning(RunResult r) {
+        if (!r.warmupLimitReached()) return null;
+        return String.format(Locale.ROOT, "the warm-up limit (%s) was reached with %,d of %,d connections still without their first echo;"
+                + " the measured window opened anyway.", Units.duration(r.config.warmupLimitNs()),
+                r.awaitingFirstEchoAtWindow, r.connectionsAtStart);
     }
 
     /** "p50 96.0 µs  p90 150 µs  ...  max 3.10 ms  (1,466,370 samples)" */
@@ -92,6 +111,13 @@ final class RunReport {
         j.put("threads", r.threads);
         j.put("durationSeconds", round(r.windowSeconds, 6));
         j.put("warmupSeconds", c.warmupNs() / 1e9);
+        j.put("warmupRunSeconds", round(r.warmupRunSeconds, 6));
+        if (r.warmsUpToFirstEchoes) {
+            if (r.allFirstEchoNs >= 0) j.put("allFirstEchoMs", round(r.allFirstEchoNs / 1e6, 3));
+            else j.putNull("allFirstEchoMs");
+            j.put("warmupLimitReached", r.warmupLimitReached());
+            j.put("connectionsAwaitingFirstEchoAtWindow", r.awaitingFirstEchoAtWindow);
+        }
         j.put("messages", r.messages);
         j.put("messagesPerSecond", round(r.messagesPerSecond(), 3));
         j.put("mibPerSecond", round(mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds), 6));

@@ -32,6 +32,17 @@ final class RunResult {
     int threads;
     /** Connections open when the run started (after the connect phase). */
     long connectionsAtStart;
+    /** From the start line to the opening of the measured window, seconds (0 if it never opened). */
+    double warmupRunSeconds;
+    /** Whether the window waited for every connection's first echo (pingpong, rate, bulk). */
+    boolean warmsUpToFirstEchoes;
+    /** Connections still without their first echo when the window opened: the warm-up limit was reached. */
+    long awaitingFirstEchoAtWindow;
+    /**
+     * From the first connection attempt to the last first echo of the connections open at the
+     * start, ns; -1 if some never had one (closed without, or still waiting at the end).
+     */
+    long allFirstEchoNs = -1;
     EnumMap<ErrorKind, Long> errors;
     Map<String, Long> errorReasons;
     /** The workload's own counts (sessions, established, ...), summed over threads. */
@@ -65,6 +76,10 @@ final class RunResult {
         long n = 0;
         for (long v : errors.values()) n += v;
         return n;
+    }
+
+    boolean warmupLimitReached() {
+        return awaitingFirstEchoAtWindow > 0;
     }
 
     long count(String name) {

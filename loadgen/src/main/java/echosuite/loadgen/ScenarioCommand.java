@@ -90,6 +90,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
         LogVerifier.Report log = options.verifyLog == null ? null : LogCheck.verify(sent, options.verifyLog, options.logWaitNs);
         int status = status(r, log);
         String target = options.targetText();
+        String limit = RunReport.warmupLimitWarning(r);
+        if (limit != null) System.err.println("loadgen " + spec.name() + ": " + limit);
         if (!options.quiet) {
             System.out.print(RunReport.summary(r, target, summaryLines(r), log));
             System.out.flush();

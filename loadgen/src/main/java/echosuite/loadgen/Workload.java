@@ -46,12 +46,32 @@ interface Workload {
         /** The workload of I/O thread {@code thread}, one of {@code threads}. */
         Workload create(IoThread thread, int threads);
 
+        /**
+         * Whether the warm-up lasts until every connection open at the start has had its first
+         * echo (connections opened once and then measured: pingpong, rate, bulk). Each such
+         * connection must send its first message when the workload starts.
+         */
+        default boolean warmsUpToFirstEchoes() {
+            return false;
+        }
+
         /** A factory from the number of initial connections and a function (thread, threads) to a workload. */
         static Factory of(int initialConnections, java.util.function.BiFunction<IoThread, Integer, Workload> create) {
+            return of(initialConnections, false, create);
+        }
+
+        /** The same, saying whether the warm-up lasts until every initial connection has had its first echo. */
+        static Factory of(int initialConnections, boolean toFirstEchoes,
+                          java.util.function.BiFunction<IoThread, Integer, Workload> create) {
             return new Factory() {
                 @Override
                 public int initialConnections() {
                     return initialConnections;
+                }
+
+                @Override
+                public boolean warmsUpToFirstEchoes() {
+                    return toFirstEchoes;
                 }
 
                 @Override

@@ -16,13 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An in-process echo server on 127.0.0.1 (ephemeral port) for the load generator's tests, with
- * three deliberate faults that can be switched on:
+ * four deliberate faults that can be switched on:
  * <ul>
  *   <li>{@link #stallOnce}: after a number of echoed bytes, the whole server stops echoing for a
  *       while (every connection's echo passes one gate, which the stalling thread holds);</li>
  *   <li>{@link #corruptEvery}: every N-th echoed byte (counted over all connections) is flipped;</li>
  *   <li>{@link #capacity}: at most C messages (newline-terminated) per second are echoed, all
- *       connections together: message k leaves no earlier than start + k / C.</li>
+ *       connections together: message k leaves no earlier than start + k / C;</li>
+ *   <li>{@link #firstEchoDelay}: each connection's first bytes are echoed only a while after they
+ *       arrived (a server slow to take a connection in, like one that starts a process per connection).</li>
  * </ul>
  * One thread per connection; {@link #close} stops everything.
  */
@@ -39,6 +41,7 @@ final class TestEchoServer implements AutoCloseable {
     private final CountDownLatch stallBegan = new CountDownLatch(1);
     private volatile long corruptEvery;
     private volatile double capacity;
+    private volatile long firstEchoDelayNanos;
     private final AtomicLong corrupted = new AtomicLong();
 
     TestEchoServer() throws IOException {
@@ -78,6 +81,12 @@ final class TestEchoServer implements AutoCloseable {
         return this;
     }
 
+    /** On each connection, hold the first bytes read for {@code nanos} before echoing them (and everything after). */
+    TestEchoServer firstEchoDelay(long nanos) {
+        firstEchoDelayNanos = nanos;
+        return this;
+    }
+
     private synchronized long nextSlot() {
         lastSlot = Math.max(lastSlot + (long) (1e9 / capacity), System.nanoTime());
         return lastSlot;
@@ -114,7 +123,13 @@ final class TestEchoServer implements AutoCloseable {
         byte[] buf = new byte[64 * 1024];
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
             int n;
+            boolean first = true;
             while ((n = in.read(buf)) > 0) {
+                if (first) {
+                    first = false;
+                    long until = System.nanoTime() + firstEchoDelayNanos;
+                    for (long wait; (wait = until - System.nanoTime()) > 0; ) LockSupport.parkNanos(wait);   // the fault under test
+                }
                 if (capacity > 0) {
                     echoAtCapacity(buf, n, out);
                 } else {

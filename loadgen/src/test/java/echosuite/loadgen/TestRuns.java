@@ -13,8 +13,15 @@ final class TestRuns {
     /** A run's settings: one or two I/O threads, 5 s connect timeout, 10 s echo timeout, no connect-rate limit. */
     static RunConfig config(String scenario, InetSocketAddress target, int connections, int messageBytes,
                             long durationMs, long warmupMs, long firstConnectionId) {
-        return new RunConfig(scenario, target, connections, messageBytes, durationMs * MS, warmupMs * MS,
+        return new RunConfig(scenario, target, connections, messageBytes, durationMs * MS, warmupMs * MS, 60_000 * MS,
                 Math.min(2, connections), 0, 5_000 * MS, 10_000 * MS, 0, firstConnectionId);
+    }
+
+    /** The same run with another warm-up limit and echo timeout. */
+    static RunConfig withLimits(RunConfig c, long warmupLimitMs, long timeoutMs) {
+        return new RunConfig(c.scenario(), c.target(), c.connections(), c.messageBytes(), c.durationNs(), c.warmupNs(),
+                warmupLimitMs * MS, c.threads(), c.connectRate(), c.connectTimeoutNs(), timeoutMs * MS, c.sourceAddresses(),
+                c.firstConnectionId());
     }
 
     static RunResult run(RunConfig config, Workload.Factory factory) throws IOException, InterruptedException {
