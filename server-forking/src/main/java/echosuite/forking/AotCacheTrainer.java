@@ -17,8 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes the handler children's AOT cache (JDK 25, JEPs 483 and 514) on the server's first start,
- * in the background: one training run of a real handler child, on a real loopback connection
+ * Makes the handler children's AOT cache (JDK 25, JEPs 483, 514 and 515) on the server's first start,
+ * in the background: one training run of a real handler child (a spare, so that the hand-off is
+ * trained too), on a real loopback connection
  * that this class drives like a client (short lines, a record longer than a pipe frame, an
  * unfinished record at EOF), with a private logger pipe whose frames are thrown away. The child
  * JVM, started with {@code -XX:AOTCacheOutput}, writes the cache when it exits; it is then moved
@@ -34,6 +35,13 @@ import java.util.concurrent.TimeUnit;
  * training, the training processes are killed and their files removed.
  */
 final class AotCacheTrainer {
+
+    /**
+     * Rounds of the training conversation: enough for the echo loop to be hot in the training
+     * run, so that the cache carries its method profiles (JEP 515) and every child's JIT compiles
+     * it soon after start (docs/models.md has the measurement). A few seconds of CPU, once per build.
+     */
+    static final int TRAINING_ROUNDS = 5000;
 
     /** The training run may take this long (the JVM assembles the cache in a second process at its exit). */
     static final long TRAINING_LIMIT_SECONDS = 120;
@@ -165,11 +173,22 @@ final class AotCacheTrainer {
         try (ListeningSocket listener = ListeningSocket.open("127.0.0.1", 0);
              SocketChannel client = SocketChannel.open(listener.address())) {
             int fd = listener.accept();
+            int[] spare = Posix.socketPair();
             try {
-                trainingPid = reaper.spawn(() -> launcher.spawnTrainingHandler(output, fd, childOutput[1], pipe[1], lifeline[0]),
+                trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], childOutput[1], pipe[1], lifeline[0]),
                         (pid, status) -> exit.complete(status));
+                Posix.closeQuietly(spare[1]);
+                // The parent's side of a hand-off, as SpareChildren does it: READY, the client, RECEIVED.
+                int[] ready = Posix.receiveByte(spare[0]);
+                if (ready == null || ready[0] != HandlerProcess.READY || !Posix.sendByte(spare[0], (byte) 'H', fd)) {
+                    throw new IOException("the training spare ended before it took its client");
+                }
+                int[] received = Posix.receiveByte(spare[0]);
+                if (received == null || received[0] != HandlerProcess.RECEIVED) throw new IOException("the training spare did not take its client");
             } finally {
                 Posix.closeQuietly(fd);
+                Posix.closeQuietly(spare[0]);
+                Posix.closeQuietly(spare[1]);
                 Posix.closeQuietly(childOutput[1]);
                 Posix.closeQuietly(pipe[1]);
                 Posix.closeQuietly(lifeline[0]);
@@ -203,7 +222,7 @@ final class AotCacheTrainer {
                 ("x".repeat(20_000) + "\n").getBytes(StandardCharsets.US_ASCII),
                 new byte[] {0, 1, 2, (byte) 0xff, '\r', '\n'},
                 "a 64-byte message of the closed-loop benchmark ...............\n".getBytes(StandardCharsets.US_ASCII));
-        for (int round = 0; round < 50; round++) {
+        for (int round = 0; round < TRAINING_ROUNDS; round++) {
             for (byte[] m : messages) roundTrip(client, m);
         }
         roundTrip(client, "unfinished".getBytes(StandardCharsets.US_ASCII));

@@ -106,57 +106,56 @@ final class ChildLauncher {
     static final List<String> ONE_CONNECTION_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=10");
 
     /**
-     * The handler child's options: {@link #jvmOptions}, and for a child that serves one
-     * connection, C1 only (a short-lived process never profits from C2) with compile thresholds
-     * ten times higher: its start-up code runs once, and compiling it is CPU spent for nothing
-     * (about a fifth of a short connection's CPU here), while the loop of a long connection still
-     * gets compiled. Preforked children live long and keep both compilers at their defaults.
+     * The options of a handler child: {@link #jvmOptions}, and for a child that serves one
+     * connection (started on accept, or a spare) C1 only with compile thresholds ten times
+     * higher. Measured (docs/models.md): full tiered compilation costs a short connection about
+     * a sixth more CPU, and does not pay back within a connection of seconds on one CPU, where
+     * sixteen children each compile their own copy of the same code; warming a spare up to C2
+     * costs it several times its start. Preforked children live long and keep both compilers.
+     * Either way the AOT cache gives the JIT the method profiles of the training run (JEP 515),
+     * which alone more than doubled the children's echo rate.
      */
-    private List<String> handlerOptions() {
+    private List<String> handlerOptions(boolean oneConnection) {
         List<String> options = new ArrayList<>(jvmOptions("32m"));
         options.add("--enable-native-access=ALL-UNNAMED");   // a spare receives its client through Posix (FFM)
-        String experiment = System.getProperty("echosuite.forking.handlerJit");   // TEMPORARY: measuring
-        if (experiment != null) {
-            if (!experiment.isBlank()) options.addAll(List.of(experiment.trim().split("\\s+")));
-        } else if (shortLivedHandlers) options.addAll(ONE_CONNECTION_OPTIONS);
+        if (oneConnection) options.addAll(ONE_CONNECTION_OPTIONS);
         return options;
     }
 
     /**
      * From now on, handler children start with {@code aotCache} (JDK 25's AOT cache: their
-     * classes already loaded and linked, their lambdas and method handles already made), or
-     * without one if null or not a file.
+     * classes already loaded and linked, their lambdas and method handles already made, the
+     * method profiles of the training run), or without one if null or not a file.
      */
     void useAotCache(Path aotCache) {
-        List<String> options = handlerOptions();
-        if (aotCache != null && Files.isRegularFile(aotCache)) options.add("-XX:AOTCache=" + aotCache);
-        List<String> handler = handlerCommandWith(options);
-        this.handlerArgv = Posix.cStrings(arena, handler);
-        List<String> spare = new ArrayList<>(handler);
-        spare.addAll(List.of(HandlerProcess.SPARE, Integer.toString(spareWarmUpMessages)));
-        this.spareArgv = Posix.cStrings(arena, spare);
+        String cache = aotCache != null && Files.isRegularFile(aotCache) ? "-XX:AOTCache=" + aotCache : null;
+        this.handlerArgv = Posix.cStrings(arena, handlerCommand(handlerOptions(shortLivedHandlers), cache, false));
+        this.spareArgv = Posix.cStrings(arena, handlerCommand(handlerOptions(true), cache, true));
     }
 
-    private List<String> handlerCommandWith(List<String> options) {
+    /** The handler's command line: java, {@code options} (and {@code extra} if not null), the class, its arguments, and a spare's. */
+    private List<String> handlerCommand(List<String> options, String extra, boolean spare) {
         List<String> handler = new ArrayList<>(List.of(java));
         handler.addAll(options);
+        if (extra != null) handler.add(extra);
         handler.addAll(List.of("-cp", classPath, HandlerProcess.class.getName(),
                 Integer.toString(maxLine), Integer.toString(maxConnections), Long.toString(maxConnectionsPerChild),
                 Long.toString(idleTimeoutMillis)));
+        if (spare) handler.addAll(List.of(HandlerProcess.SPARE, Integer.toString(spareWarmUpMessages)));
         return List.copyOf(handler);
     }
 
     /**
-     * The AOT training run ({@link AotCacheTrainer}): a handler child like any other, with the
-     * same class path and options, that records what it loads and links and writes the cache
-     * to {@code output} when it exits. Its stdout and stderr go to {@code outputFd}.
+     * The AOT training run ({@link AotCacheTrainer}): a spare like any other, with the same class
+     * path and options, that records what it loads, links and profiles and writes the cache to
+     * {@code output} when it exits. A spare runs every path a handler child can: its warm-up, the
+     * hand-off (FFM), then the client's connection as a child started on accept does. Its stdout
+     * and stderr go to {@code outputFd}; {@code spareSocketFd} becomes its fd 0.
      */
-    int spawnTrainingHandler(Path output, int socketFd, int outputFd, int pipeWriteFd, int lifelineFd)
+    int spawnTrainingSpare(Path output, int spareSocketFd, int outputFd, int pipeWriteFd, int lifelineFd)
             throws Posix.PosixException {
-        List<String> options = handlerOptions();
-        options.add("-XX:AOTCacheOutput=" + output);
-        return spawn(Posix.cStrings(arena, handlerCommandWith(options)), new int[][] {{socketFd, 0}, {outputFd, 1}, {outputFd, 2},
-                {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);
+        return spawn(Posix.cStrings(arena, handlerCommand(handlerOptions(false), "-XX:AOTCacheOutput=" + output, true)),
+                new int[][] {{spareSocketFd, 0}, {outputFd, 1}, {outputFd, 2}, {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);
     }
 
     /**

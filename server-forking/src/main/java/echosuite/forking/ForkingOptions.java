@@ -16,9 +16,9 @@ final class ForkingOptions {
     int maxChildren;
 
     /** {@code --spares} when not given, chosen by measurement (docs/models.md). */
-    static final int DEFAULT_SPARES = 4;
+    static final int DEFAULT_SPARES = 2;
     /** Round trips a spare runs through its own echo loop before it is ready (docs/models.md). */
-    static final int SPARE_WARM_UP_MESSAGES = 2000;
+    static final int SPARE_WARM_UP_MESSAGES = 500;
 
     @Option(names = "--spares", paramLabel = "N",
             description = "Keep N handler processes started, warmed up and idle; an accepted client is handed to one over a Unix-domain socket (SCM_RIGHTS) and a replacement starts in the background; with none idle a process is started on accept. 0: start every process on accept, as echo_storeserv.c does (default: " + DEFAULT_SPARES + "; not with --prefork).")
@@ -64,7 +64,7 @@ final class ForkingOptions {
 
     /** Warm-up round trips of a spare. */
     int spareWarmUpMessages() {
-        return Integer.getInteger("echosuite.forking.spareWarmUp", SPARE_WARM_UP_MESSAGES);   // TEMPORARY: measuring
+        return SPARE_WARM_UP_MESSAGES;
     }
 
     /** The AOT cache the handler children start with now, or null for none (yet). */

@@ -88,41 +88,6 @@ final class Posix {
     private static final ThreadLocal<MemorySegment> CALL_STATE_BUFFER =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
-    private static final MethodHandle SOCKET = errnoCall("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle BIND = errnoCall("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle LISTEN = errnoCall("listen", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ACCEPT4 = errnoCall("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-    private static final MethodHandle POLL = errnoCall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-    private static final MethodHandle PIPE2 = errnoCall("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle FCNTL = errnoCall("fcntl", List.of(Linker.Option.firstVariadicArg(2)),
-            JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle CLOSE = errnoCall("close", JAVA_INT, JAVA_INT);
-    private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle WAITPID = errnoCall("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle KILL = errnoCall("kill", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle MEMFD_CREATE = errnoCall("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle FTRUNCATE = errnoCall("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
-    // posix_spawn and its helpers return the error number instead of setting errno.
-    private static final MethodHandle POSIX_SPAWN = call("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-    private static final MethodHandle FA_INIT = call("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
-    private static final MethodHandle FA_DESTROY = call("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
-    private static final MethodHandle FA_ADDDUP2 = call("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final MethodHandle FA_ADDCLOSEFROM = call("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle ATTR_INIT = call("posix_spawnattr_init", JAVA_INT, ADDRESS);
-    private static final MethodHandle ATTR_SETFLAGS = call("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
-    private static final MethodHandle ATTR_SETSIGMASK = call("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ATTR_SETSIGDEFAULT = call("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ATTR_SETPGROUP = call("posix_spawnattr_setpgroup", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle SIGEMPTYSET = call("sigemptyset", JAVA_INT, ADDRESS);
-    private static final MethodHandle SIGFILLSET = call("sigfillset", JAVA_INT, ADDRESS);
-    private static final MethodHandle STRERROR = call("strerror", ADDRESS, JAVA_INT);
-    private static final MethodHandle SOCKETPAIR = errnoCall("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
-    private static final MethodHandle SENDMSG = errnoCall("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle RECVMSG = errnoCall("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle DUP2 = errnoCall("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
 
     /** {@code struct msghdr} (64-bit Linux): where the data and the control messages of sendmsg/recvmsg are. */
     private static final StructLayout MSGHDR = MemoryLayout.structLayout(
@@ -137,6 +102,65 @@ final class Posix {
             JAVA_LONG.withName("cmsg_len"), JAVA_INT.withName("cmsg_level"), JAVA_INT.withName("cmsg_type"),
             JAVA_INT.withName("fd"), MemoryLayout.paddingLayout(4));
     private static final long CMSG_LEN_ONE_FD = 20;
+    private static final MemoryLayout.PathElement CONTROL_LENGTH = MemoryLayout.PathElement.groupElement("msg_controllen");
+
+    // Each downcall handle is made the first time its group is used (a nested class is initialised
+    // on first use): making one costs a few milliseconds of a JVM's start, and a spare child,
+    // which uses only the Descriptors group, would otherwise make all thirty.
+
+    /** The socket calls of the listening socket (the parent only). */
+    private static final class Net {
+        static final MethodHandle SOCKET = errnoCall("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle SETSOCKOPT = errnoCall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle BIND = errnoCall("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle LISTEN = errnoCall("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle GETSOCKNAME = errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+        static final MethodHandle ACCEPT4 = errnoCall("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+        static final MethodHandle POLL = errnoCall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    }
+
+    /** Pipes, plain reads and writes, the shared memory pages. */
+    private static final class Io {
+        static final MethodHandle PIPE2 = errnoCall("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle FCNTL = errnoCall("fcntl", List.of(Linker.Option.firstVariadicArg(2)),
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+        static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+        static final MethodHandle MEMFD_CREATE = errnoCall("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle FTRUNCATE = errnoCall("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
+    }
+
+    /** Spawning and reaping children. posix_spawn and its helpers return the error number instead of setting errno. */
+    private static final class Proc {
+        static final MethodHandle WAITPID = errnoCall("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle KILL = errnoCall("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle POSIX_SPAWN = call("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        static final MethodHandle FA_INIT = call("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
+        static final MethodHandle FA_DESTROY = call("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
+        static final MethodHandle FA_ADDDUP2 = call("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+        static final MethodHandle FA_ADDCLOSEFROM = call("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle ATTR_INIT = call("posix_spawnattr_init", JAVA_INT, ADDRESS);
+        static final MethodHandle ATTR_SETFLAGS = call("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
+        static final MethodHandle ATTR_SETSIGMASK = call("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
+        static final MethodHandle ATTR_SETSIGDEFAULT = call("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
+        static final MethodHandle ATTR_SETPGROUP = call("posix_spawnattr_setpgroup", JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle SIGEMPTYSET = call("sigemptyset", JAVA_INT, ADDRESS);
+        static final MethodHandle SIGFILLSET = call("sigfillset", JAVA_INT, ADDRESS);
+    }
+
+    /** What a spare needs to take its client (socketpair, sendmsg, recvmsg, dup2, close): all a spare child makes. */
+    private static final class Descriptors {
+        static final MethodHandle CLOSE = errnoCall("close", JAVA_INT, JAVA_INT);
+        static final MethodHandle DUP2 = errnoCall("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle SOCKETPAIR = errnoCall("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+        static final MethodHandle SENDMSG = errnoCall("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle RECVMSG = errnoCall("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    }
+
+    /** Error messages. */
+    private static final class Text {
+        static final MethodHandle STRERROR = call("strerror", ADDRESS, JAVA_INT);
+    }
 
     private Posix() { }
 
@@ -158,32 +182,32 @@ final class Posix {
 
     /** {@code socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0)}: a TCP socket no spawned program inherits by accident. */
     static int socket(int domain) throws PosixException {
-        return check("socket", (int) invoke(SOCKET, state(), domain, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        return check("socket", (int) invoke(Net.SOCKET, state(), domain, SOCK_STREAM | SOCK_CLOEXEC, 0));
     }
 
     /** {@code setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &1, 4)}: a restarted server can bind its port again at once. */
     static void reuseAddress(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment one = arena.allocateFrom(JAVA_INT, 1);
-            check("setsockopt(SO_REUSEADDR)", (int) invoke(SETSOCKOPT, state(), fd, SOL_SOCKET, SO_REUSEADDR, one, 4));
+            check("setsockopt(SO_REUSEADDR)", (int) invoke(Net.SETSOCKOPT, state(), fd, SOL_SOCKET, SO_REUSEADDR, one, 4));
         }
     }
 
     /** {@code bind(fd, address, length)} with a {@code struct sockaddr_in}/{@code sockaddr_in6} made by {@link ListeningSocket}. */
     static void bind(int fd, MemorySegment address) throws PosixException {
-        check("bind", (int) invoke(BIND, state(), fd, address, (int) address.byteSize()));
+        check("bind", (int) invoke(Net.BIND, state(), fd, address, (int) address.byteSize()));
     }
 
     /** {@code listen(fd, backlog)}. */
     static void listen(int fd, int backlog) throws PosixException {
-        check("listen", (int) invoke(LISTEN, state(), fd, backlog));
+        check("listen", (int) invoke(Net.LISTEN, state(), fd, backlog));
     }
 
     /** {@code getsockname(fd, address, &length)}: fills {@code address} (the port chosen for {@code --port 0}). */
     static void getsockname(int fd, MemorySegment address) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
-            check("getsockname", (int) invoke(GETSOCKNAME, state(), fd, address, length));
+            check("getsockname", (int) invoke(Net.GETSOCKNAME, state(), fd, address, length));
         }
     }
 
@@ -193,7 +217,7 @@ final class Posix {
      * child it is handed to (by {@code dup2} onto fd 0) ever holds it.
      */
     static int accept(int fd) throws PosixException {
-        return check("accept", (int) invoke(ACCEPT4, state(), fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC));
+        return check("accept", (int) invoke(Net.ACCEPT4, state(), fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC));
     }
 
     /**
@@ -210,7 +234,7 @@ final class Posix {
                 pollfds.set(JAVA_SHORT, 8L * i + 4, POLLIN);
             }
             MemorySegment state = state();
-            int n = (int) invoke(POLL, state, pollfds, (long) fds.length, timeoutMillis);
+            int n = (int) invoke(Net.POLL, state, pollfds, (long) fds.length, timeoutMillis);
             boolean[] ready = new boolean[fds.length];
             if (n < 0) {
                 if (errno(state) == EINTR) return ready;
@@ -227,19 +251,19 @@ final class Posix {
     static int[] pipe(int flags) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            check("pipe2", (int) invoke(PIPE2, state(), fds, flags));
+            check("pipe2", (int) invoke(Io.PIPE2, state(), fds, flags));
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
         }
     }
 
     /** {@code fcntl(fd, F_SETPIPE_SZ, bytes)}: returns the capacity the kernel granted (a power of two pages). */
     static int setPipeSize(int fd, int bytes) throws PosixException {
-        return check("fcntl(F_SETPIPE_SZ)", (int) invoke(FCNTL, state(), fd, F_SETPIPE_SZ, bytes));
+        return check("fcntl(F_SETPIPE_SZ)", (int) invoke(Io.FCNTL, state(), fd, F_SETPIPE_SZ, bytes));
     }
 
     /** {@code close(fd)}. Never retried on EINTR: on Linux the fd is gone either way. */
     static void close(int fd) throws PosixException {
-        int r = (int) invoke(CLOSE, state(), fd);
+        int r = (int) invoke(Descriptors.CLOSE, state(), fd);
         if (r < 0) {
             int e = errno(CALL_STATE_BUFFER.get());
             if (e != EINTR) throw new PosixException("close", e);
@@ -260,7 +284,7 @@ final class Posix {
     static long write(int fd, MemorySegment bytes) throws PosixException {
         while (true) {
             MemorySegment state = state();
-            long n = (long) invoke(WRITE, state, fd, bytes, bytes.byteSize());
+            long n = (long) invoke(Io.WRITE, state, fd, bytes, bytes.byteSize());
             if (n >= 0) return n;
             if (errno(state) != EINTR) throw new PosixException("write", errno(state));
         }
@@ -270,7 +294,7 @@ final class Posix {
     static long read(int fd, MemorySegment buffer) throws PosixException {
         while (true) {
             MemorySegment state = state();
-            long n = (long) invoke(READ, state, fd, buffer, buffer.byteSize());
+            long n = (long) invoke(Io.READ, state, fd, buffer, buffer.byteSize());
             if (n >= 0) return n;
             if (errno(state) != EINTR) throw new PosixException("read", errno(state));
         }
@@ -279,8 +303,8 @@ final class Posix {
     /** {@code memfd_create(name, MFD_CLOEXEC)}: an anonymous file in memory, shared by handing its fd to a child. */
     static int memfdCreate(String name, long size) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = check("memfd_create", (int) invoke(MEMFD_CREATE, state(), arena.allocateFrom(name), MFD_CLOEXEC));
-            check("ftruncate", (int) invoke(FTRUNCATE, state(), fd, size));
+            int fd = check("memfd_create", (int) invoke(Io.MEMFD_CREATE, state(), arena.allocateFrom(name), MFD_CLOEXEC));
+            check("ftruncate", (int) invoke(Io.FTRUNCATE, state(), fd, size));
             return fd;
         }
     }
@@ -291,7 +315,7 @@ final class Posix {
     static int[] socketPair() throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            check("socketpair", (int) invoke(SOCKETPAIR, state(), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds));
+            check("socketpair", (int) invoke(Descriptors.SOCKETPAIR, state(), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds));
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
         }
     }
@@ -306,24 +330,18 @@ final class Posix {
     static boolean sendByte(int socket, byte tag, int passFd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocateFrom(JAVA_BYTE, tag);
-            MemorySegment iov = arena.allocate(IOVEC);
-            iov.set(ADDRESS, 0, data);
-            iov.set(JAVA_LONG, 8, 1L);
-            MemorySegment msg = arena.allocate(MSGHDR);       // zeroed: no name, no flags
-            msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iov")), iov);
-            msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iovlen")), 1L);
+            MemorySegment cmsg = MemorySegment.NULL;
             if (passFd >= 0) {
-                MemorySegment cmsg = arena.allocate(CMSG_ONE_FD);
+                cmsg = arena.allocate(CMSG_ONE_FD);
                 cmsg.set(JAVA_LONG, 0, CMSG_LEN_ONE_FD);
                 cmsg.set(JAVA_INT, 8, SOL_SOCKET);
                 cmsg.set(JAVA_INT, 12, SCM_RIGHTS);
                 cmsg.set(JAVA_INT, 16, passFd);
-                msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_control")), cmsg);
-                msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_controllen")), CMSG_ONE_FD.byteSize());
             }
+            MemorySegment msg = oneByteMessage(arena, data, cmsg);
             while (true) {
                 MemorySegment state = state();
-                long n = (long) invoke(SENDMSG, state, socket, msg, MSG_NOSIGNAL);
+                long n = (long) invoke(Descriptors.SENDMSG, state, socket, msg, MSG_NOSIGNAL);
                 if (n == 1) return true;
                 int e = errno(state);
                 if (n >= 0 || e == EINTR) continue;
@@ -342,18 +360,11 @@ final class Posix {
     static int[] receiveByte(int socket) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(JAVA_BYTE);
-            MemorySegment iov = arena.allocate(IOVEC);
-            iov.set(ADDRESS, 0, data);
-            iov.set(JAVA_LONG, 8, 1L);
             MemorySegment cmsg = arena.allocate(CMSG_ONE_FD);
-            MemorySegment msg = arena.allocate(MSGHDR);
-            msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iov")), iov);
-            msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iovlen")), 1L);
-            msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_control")), cmsg);
-            msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_controllen")), CMSG_ONE_FD.byteSize());
+            MemorySegment msg = oneByteMessage(arena, data, cmsg);
             while (true) {
                 MemorySegment state = state();
-                long n = (long) invoke(RECVMSG, state, socket, msg, MSG_CMSG_CLOEXEC);
+                long n = (long) invoke(Descriptors.RECVMSG, state, socket, msg, MSG_CMSG_CLOEXEC);
                 if (n == 0) return null;
                 if (n < 0) {
                     int e = errno(state);
@@ -361,7 +372,7 @@ final class Posix {
                     if (e == ECONNRESET) return null;
                     throw new PosixException("recvmsg", e);
                 }
-                long controlLength = msg.get(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_controllen")));
+                long controlLength = msg.get(JAVA_LONG, MSGHDR.byteOffset(CONTROL_LENGTH));
                 boolean passed = controlLength >= CMSG_LEN_ONE_FD && cmsg.get(JAVA_INT, 8) == SOL_SOCKET
                         && cmsg.get(JAVA_INT, 12) == SCM_RIGHTS;
                 return new int[] {data.get(JAVA_BYTE, 0), passed ? cmsg.get(JAVA_INT, 16) : -1};
@@ -369,9 +380,24 @@ final class Posix {
         }
     }
 
+    /** A {@code struct msghdr} of one byte at {@code data}, with the control buffer {@code cmsg} (or none if NULL). */
+    private static MemorySegment oneByteMessage(Arena arena, MemorySegment data, MemorySegment cmsg) {
+        MemorySegment iov = arena.allocate(IOVEC);
+        iov.set(ADDRESS, 0, data);
+        iov.set(JAVA_LONG, 8, 1L);
+        MemorySegment msg = arena.allocate(MSGHDR);           // zeroed: no name, no flags
+        msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iov")), iov);
+        msg.set(JAVA_LONG, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_iovlen")), 1L);
+        if (!cmsg.equals(MemorySegment.NULL)) {
+            msg.set(ADDRESS, MSGHDR.byteOffset(MemoryLayout.PathElement.groupElement("msg_control")), cmsg);
+            msg.set(JAVA_LONG, MSGHDR.byteOffset(CONTROL_LENGTH), CMSG_ONE_FD.byteSize());
+        }
+        return msg;
+    }
+
     /** {@code dup2(fd, newFd)}: {@code newFd} now refers to what {@code fd} does (closed first if open). */
     static void dup2(int fd, int newFd) throws PosixException {
-        check("dup2", (int) invoke(DUP2, state(), fd, newFd));
+        check("dup2", (int) invoke(Descriptors.DUP2, state(), fd, newFd));
     }
 
     // --- processes -------------------------------------------------------------------------------
@@ -387,7 +413,7 @@ final class Posix {
                      MemorySegment argv, MemorySegment envp) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pid = arena.allocate(JAVA_INT);
-            int error = (int) invoke(POSIX_SPAWN, pid, path, fileActions, attributes, argv, envp);
+            int error = (int) invoke(Proc.POSIX_SPAWN, pid, path, fileActions, attributes, argv, envp);
             if (error != 0) throw new PosixException("posix_spawn", error);
             return pid.get(JAVA_INT, 0);
         }
@@ -395,22 +421,22 @@ final class Posix {
 
     /** {@code posix_spawn_file_actions_init} into {@code actions} ({@value #FILE_ACTIONS_BYTES} bytes). */
     static void fileActionsInit(MemorySegment actions) throws PosixException {
-        spawnCheck("posix_spawn_file_actions_init", (int) invoke(FA_INIT, actions));
+        spawnCheck("posix_spawn_file_actions_init", (int) invoke(Proc.FA_INIT, actions));
     }
 
     /** {@code posix_spawn_file_actions_destroy}. */
     static void fileActionsDestroy(MemorySegment actions) {
-        invoke(FA_DESTROY, actions);
+        invoke(Proc.FA_DESTROY, actions);
     }
 
     /** {@code posix_spawn_file_actions_adddup2}: in the child, {@code dup2(fd, newFd)}. */
     static void fileActionsDup2(MemorySegment actions, int fd, int newFd) throws PosixException {
-        spawnCheck("posix_spawn_file_actions_adddup2", (int) invoke(FA_ADDDUP2, actions, fd, newFd));
+        spawnCheck("posix_spawn_file_actions_adddup2", (int) invoke(Proc.FA_ADDDUP2, actions, fd, newFd));
     }
 
     /** {@code posix_spawn_file_actions_addclosefrom_np}: in the child, close every fd from {@code lowFd} up. */
     static void fileActionsCloseFrom(MemorySegment actions, int lowFd) throws PosixException {
-        spawnCheck("posix_spawn_file_actions_addclosefrom_np", (int) invoke(FA_ADDCLOSEFROM, actions, lowFd));
+        spawnCheck("posix_spawn_file_actions_addclosefrom_np", (int) invoke(Proc.FA_ADDCLOSEFROM, actions, lowFd));
     }
 
     /** A NULL-terminated C array of C strings ({@code argv}, {@code envp}), allocated in {@code arena}. */
@@ -432,17 +458,17 @@ final class Posix {
         MemorySegment attributes = arena.allocate(SPAWNATTR_BYTES, 16);
         MemorySegment none = arena.allocate(SIGSET_BYTES, 16);
         MemorySegment all = arena.allocate(SIGSET_BYTES, 16);
-        spawnCheck("posix_spawnattr_init", (int) invoke(ATTR_INIT, attributes));
-        spawnCheck("sigemptyset", (int) invoke(SIGEMPTYSET, none));
-        spawnCheck("sigfillset", (int) invoke(SIGFILLSET, all));
-        spawnCheck("posix_spawnattr_setsigmask", (int) invoke(ATTR_SETSIGMASK, attributes, none));
-        spawnCheck("posix_spawnattr_setsigdefault", (int) invoke(ATTR_SETSIGDEFAULT, attributes, all));
+        spawnCheck("posix_spawnattr_init", (int) invoke(Proc.ATTR_INIT, attributes));
+        spawnCheck("sigemptyset", (int) invoke(Proc.SIGEMPTYSET, none));
+        spawnCheck("sigfillset", (int) invoke(Proc.SIGFILLSET, all));
+        spawnCheck("posix_spawnattr_setsigmask", (int) invoke(Proc.ATTR_SETSIGMASK, attributes, none));
+        spawnCheck("posix_spawnattr_setsigdefault", (int) invoke(Proc.ATTR_SETSIGDEFAULT, attributes, all));
         short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
         if (ownProcessGroup) {
-            spawnCheck("posix_spawnattr_setpgroup", (int) invoke(ATTR_SETPGROUP, attributes, 0));
+            spawnCheck("posix_spawnattr_setpgroup", (int) invoke(Proc.ATTR_SETPGROUP, attributes, 0));
             flags |= POSIX_SPAWN_SETPGROUP;
         }
-        spawnCheck("posix_spawnattr_setflags", (int) invoke(ATTR_SETFLAGS, attributes, flags));
+        spawnCheck("posix_spawnattr_setflags", (int) invoke(Proc.ATTR_SETFLAGS, attributes, flags));
         return attributes;
     }
 
@@ -457,7 +483,7 @@ final class Posix {
             MemorySegment rawStatus = arena.allocate(JAVA_INT);
             while (true) {
                 MemorySegment state = state();
-                int r = (int) invoke(WAITPID, state, pid, rawStatus, options);
+                int r = (int) invoke(Proc.WAITPID, state, pid, rawStatus, options);
                 if (r >= 0) {
                     status[0] = rawStatus.get(JAVA_INT, 0);
                     return r;
@@ -475,7 +501,7 @@ final class Posix {
     /** {@code kill(pid, signal)}; returns false if the process no longer exists. */
     static boolean kill(int pid, int signal) throws PosixException {
         MemorySegment state = state();
-        int r = (int) invoke(KILL, state, pid, signal);
+        int r = (int) invoke(Proc.KILL, state, pid, signal);
         if (r == 0) return true;
         if (errno(state) == 3 /* ESRCH */) return false;
         throw new PosixException("kill", errno(state));
@@ -495,7 +521,7 @@ final class Posix {
 
     /** {@code strerror(errno)} with the symbolic name: "Too many open files (errno 24)". */
     static String describe(int errno) {
-        MemorySegment text = (MemorySegment) invoke(STRERROR, errno);
+        MemorySegment text = (MemorySegment) invoke(Text.STRERROR, errno);
         return text.reinterpret(256).getString(0) + " (errno " + errno + ")";
     }
 

@@ -94,7 +94,7 @@ final class ProcessPerClientServer extends ForkingModel {
         SpareChildren.Spare spare = spares.takeIdle();
         if (spare != null) {
             boolean handed = spares.handOff(spare, fd, connections::release);
-            spares.replenish();                                       // a replacement, in the background
+            spares.replenishAfterFirstEcho();                         // a replacement, in the background
             if (handed) {
                 counters().connectionsAccepted.increment();
                 return;

@@ -32,6 +32,14 @@ import java.util.ArrayDeque;
  */
 final class SpareChildren {
 
+    /**
+     * A replacement for a spare that was just handed a client starts this much later: a JVM that
+     * starts shares the CPU with the child serving its first echo, which (measured on one CPU)
+     * made that echo wait several milliseconds. Apache's prefork MPM spawns from a maintenance
+     * pass once a second for a like reason.
+     */
+    static final long REPLACE_AFTER_MILLIS = 100;
+
     /** How long the parent waits for a spare to say it holds the client it was handed. */
     static final int RECEIVED_LIMIT_MILLIS = 2000;
 
@@ -168,6 +176,18 @@ final class SpareChildren {
                 Posix.closeQuietly(pair[1]);                 // the child's end is the child's alone
             }
         }
+    }
+
+    /** {@link #replenish} in {@value #REPLACE_AFTER_MILLIS} ms, on a virtual thread (pacing, not synchronisation). */
+    void replenishAfterFirstEcho() {
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(REPLACE_AFTER_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            replenish();
+        });
     }
 
     private void cannotStart(Posix.PosixException e) {

@@ -114,7 +114,7 @@ class ProcessModelTest {
     }
 
     /** One message and EOF; returns the records the server must log for it. */
-    private static List<byte[]> shortConnection(int port, String id) throws IOException {
+    static List<byte[]> shortConnection(int port, String id) throws IOException {
         try (Client c = new Client(port)) {
             byte[] m = bytes(id + "\n");
             assertArrayEquals(m, c.roundTrip(m));

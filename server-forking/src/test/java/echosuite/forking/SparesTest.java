@@ -17,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static echosuite.forking.Client.bytes;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +72,7 @@ class SparesTest {
                 Set<Long> now = spares(parent);
                 return now.size() == 2 && !now.contains(victim);
             });
-            for (int i = 0; i < 6; i++) sent.add(oneConnection(server.port(), "after the kill " + i));
+            for (int i = 0; i < 6; i++) sent.add(ProcessModelTest.shortConnection(server.port(), "after the kill " + i));
             assertEquals(0, server.terminate(Duration.ofSeconds(5)));
             Map<String, Long> summary = server.summary();
             assertEquals(6, summary.get("connectionsAccepted"), summary.toString());
@@ -94,14 +92,14 @@ class SparesTest {
         int storm = 12;
         try (ForkingProcess server = ForkingProcess.start(log, "--spares", "2")) {
             long parent = server.pid();
-            sent.add(oneConnection(server.port(), "warm-up"));      // lazily opened fds are in the baseline
+            sent.add(ProcessModelTest.shortConnection(server.port(), "warm-up"));      // lazily opened fds are in the baseline
             awaitSparesOnly(parent, 2);
             int baseline = ForkingProcess.fds(parent).size();
             try (ExecutorService clients = Executors.newFixedThreadPool(storm)) {
                 List<Future<List<byte[]>>> done = new ArrayList<>();
                 for (int i = 0; i < storm; i++) {
                     String id = "storm " + i;
-                    done.add(clients.submit(() -> oneConnection(server.port(), id)));
+                    done.add(clients.submit(() -> ProcessModelTest.shortConnection(server.port(), id)));
                 }
                 for (Future<List<byte[]>> f : done) sent.add(f.get());
             }
@@ -132,16 +130,6 @@ class SparesTest {
         }
     }
 
-    /** One message and EOF; returns the records the server must log for it. */
-    private static List<byte[]> oneConnection(int port, String id) throws IOException {
-        try (Client c = new Client(port)) {
-            byte[] m = bytes(id + "\n");
-            assertArrayEquals(m, c.roundTrip(m));
-            assertEquals(0, c.finish().length);
-            return List.of(m);
-        }
-    }
-
     /** Pids of the parent's spare children (started with the {@code spare} argument), serving or idle. */
     private static Set<Long> spares(long parent) throws IOException {
         Set<Long> spares = new HashSet<>();
@@ -151,13 +139,44 @@ class SparesTest {
         return spares;
     }
 
-    /** Waits until the parent's children are the logger and {@code n} spares (every served child reaped, no zombie). */
+    /**
+     * Waits until the parent's children are the logger and {@code n} idle spares: every served
+     * child reaped, no zombie, and each spare's fd 0 still its Unix-domain socket to the parent
+     * (a spare that was handed a client has the client's TCP socket there instead).
+     */
     private static void awaitSparesOnly(long parent, int n) throws Exception {
-        Await.until("only the logger and " + n + " spares are children of " + parent, LIMIT, () -> {
+        Await.until("only the logger and " + n + " idle spares are children of " + parent, LIMIT, () -> {
             Map<Long, Character> children = ForkingProcess.children(parent);
-            return children.size() == n + 1 && !children.containsValue('Z') && ForkingProcess.loggerOf(parent) > 0
-                    && spares(parent).size() == n;
+            if (children.size() != n + 1 || children.containsValue('Z') || ForkingProcess.loggerOf(parent) <= 0) return false;
+            Set<Long> spares = spares(parent);
+            if (spares.size() != n) return false;
+            Set<String> unixSockets = unixSocketInodes();
+            for (long spare : spares) {
+                if (!unixSockets.contains(socketInode(spare, 0))) return false;
+            }
+            return true;
         });
+    }
+
+    /** The inode of {@code pid}'s fd as "socket:[INODE]" names it, or "" if it is not a socket (or gone). */
+    private static String socketInode(long pid, int fd) {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString();
+            return link.startsWith("socket:[") ? link.substring(8, link.length() - 1) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Inodes of the machine's Unix-domain sockets: the seventh column of /proc/net/unix. */
+    private static Set<String> unixSocketInodes() throws IOException {
+        Set<String> inodes = new HashSet<>();
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/unix"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 7) inodes.add(columns[6]);
+        }
+        return inodes;
     }
 
     private static String children(long parent) throws IOException {
