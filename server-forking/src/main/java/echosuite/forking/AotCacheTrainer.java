@@ -178,13 +178,11 @@ final class AotCacheTrainer {
                 trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], childOutput[1], pipe[1], lifeline[0]),
                         (pid, status) -> exit.complete(status));
                 Posix.closeQuietly(spare[1]);
-                // The parent's side of a hand-off, as SpareChildren does it: READY, the client, RECEIVED.
-                int[] ready = Posix.receiveByte(spare[0]);
-                if (ready == null || ready[0] != HandlerProcess.READY || !Posix.sendByte(spare[0], (byte) 'H', fd)) {
+                // The parent's side of a hand-off, as the pool of spares does it.
+                if (!SpareChildren.awaitWarm(spare[0])
+                        || SpareChildren.pass(spare[0], fd, (int) TimeUnit.SECONDS.toMillis(TRAINING_LIMIT_SECONDS)) != SpareChildren.Passed.TAKEN) {
                     throw new IOException("the training spare ended before it took its client");
                 }
-                int[] received = Posix.receiveByte(spare[0]);
-                if (received == null || received[0] != HandlerProcess.RECEIVED) throw new IOException("the training spare did not take its client");
             } finally {
                 Posix.closeQuietly(fd);
                 Posix.closeQuietly(spare[0]);

@@ -108,12 +108,11 @@ final class ChildLauncher {
     /**
      * The options of a handler child: {@link #jvmOptions}, and for a child that serves one
      * connection (started on accept, or a spare) C1 only with compile thresholds ten times
-     * higher. Measured (docs/models.md): full tiered compilation costs a short connection about
-     * a sixth more CPU, and does not pay back within a connection of seconds on one CPU, where
-     * sixteen children each compile their own copy of the same code; warming a spare up to C2
-     * costs it several times its start. Preforked children live long and keep both compilers.
-     * Either way the AOT cache gives the JIT the method profiles of the training run (JEP 515),
-     * which alone more than doubled the children's echo rate.
+     * higher: measured (docs/models.md), full tiered compilation costs a short connection more
+     * CPU and does not pay back within a connection of seconds on one CPU, where every child
+     * compiles its own copy of the same code, and warming a spare up to C2 costs it several times
+     * its start. Preforked children live long and keep both compilers. Either way the AOT cache
+     * gives the JIT the method profiles of the training run (JEP 515).
      */
     private List<String> handlerOptions(boolean oneConnection) {
         List<String> options = new ArrayList<>(jvmOptions("32m"));

@@ -62,7 +62,7 @@ abstract class ForkingModel implements EchoServer {
         try {
             launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().idleTimeoutMillis(),
                     context.options().maxConnections, forking.maxConnectionsPerChild, context.options().log,
-                    context.options().maxLogBacklog, forking.prefork == 0, forking.spareWarmUpMessages());
+                    context.options().maxLogBacklog, forking.prefork == 0, ForkingOptions.SPARE_WARM_UP_MESSAGES);
             logger = LoggerSupervisor.start(launcher, reaper, context.reporter());   // pipe(fds); fork(): the logger
             children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
         } catch (IOException | RuntimeException e) {

@@ -62,11 +62,6 @@ final class ForkingOptions {
         return spares != null ? spares : Math.min(DEFAULT_SPARES, maxChildren);
     }
 
-    /** Warm-up round trips of a spare. */
-    int spareWarmUpMessages() {
-        return SPARE_WARM_UP_MESSAGES;
-    }
-
     /** The AOT cache the handler children start with now, or null for none (yet). */
     Path aotCache() {
         if (noAotCache) return null;

@@ -62,8 +62,11 @@ public final class HandlerProcess {
 
     /** The argument that makes a child a spare (then followed by its number of warm-up messages). */
     static final String SPARE = "spare";
-    /** The byte a spare sends when it is warm and waits for its client; the byte it sends once it holds that client. */
-    static final byte READY = 'R', RECEIVED = 'C';
+    /**
+     * The hand-off's bytes: a spare sends READY when it is warm and waits for its client; the
+     * parent sends CLIENT with the client's descriptor; the spare answers RECEIVED once it holds it.
+     */
+    static final byte READY = 'R', CLIENT = 'H', RECEIVED = 'C';
 
     private static volatile SocketChannel current;
     private static volatile ServerSocketChannel listener;

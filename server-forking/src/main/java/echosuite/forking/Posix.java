@@ -342,9 +342,9 @@ final class Posix {
             while (true) {
                 MemorySegment state = state();
                 long n = (long) invoke(Descriptors.SENDMSG, state, socket, msg, MSG_NOSIGNAL);
-                if (n == 1) return true;
+                if (n == 1) return true;                          // one byte is sent whole or not at all
                 int e = errno(state);
-                if (n >= 0 || e == EINTR) continue;
+                if (e == EINTR) continue;
                 if (e == EPIPE || e == ECONNRESET) return false;
                 throw new PosixException("sendmsg", e);
             }

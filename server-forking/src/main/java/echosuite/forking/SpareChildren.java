@@ -126,15 +126,16 @@ final class SpareChildren {
     boolean handOff(Spare spare, int fd, Runnable connectionEnd) {
         try {
             synchronized (spare) {
-                if (spare.gone || !Posix.sendByte(spare.socket, (byte) 'H', fd)) return false;
-                if (Posix.pollIn(new int[] {spare.socket}, RECEIVED_LIMIT_MILLIS)[0]) {
-                    int[] answer = Posix.receiveByte(spare.socket);
-                    if (answer == null || answer[0] != HandlerProcess.RECEIVED) return false;   // died before taking it
-                } else {
+                if (spare.gone) return false;
+                switch (pass(spare.socket, fd, RECEIVED_LIMIT_MILLIS)) {
+                    case GONE -> {
+                        return false;
+                    }
                     // Alive but silent (stopped?): it may hold the client already, so the client
                     // must not be served twice; it is the spare's now.
-                    reporter.report("a spare child did not confirm its client within " + RECEIVED_LIMIT_MILLIS
-                            + " ms; the client is left to it");
+                    case SILENT -> reporter.report("a spare child did not confirm its client within "
+                            + RECEIVED_LIMIT_MILLIS + " ms; the client is left to it");
+                    case TAKEN -> { }
                 }
                 spare.connectionEnd = connectionEnd;
                 return true;
@@ -145,6 +146,28 @@ final class SpareChildren {
         } finally {
             Posix.closeQuietly(spare.socket);
         }
+    }
+
+    /** What became of a client passed to a spare. */
+    enum Passed { TAKEN, GONE, SILENT }
+
+    /**
+     * The parent's side of the hand-off, on its end {@code socket} of a spare's socket pair:
+     * {@code sendmsg} of {@link HandlerProcess#CLIENT} with {@code fd} as {@code SCM_RIGHTS},
+     * then the spare's {@link HandlerProcess#RECEIVED}, waited for at most {@code limitMillis}.
+     * GONE: the spare ended before it took the client (the caller still owns {@code fd}).
+     */
+    static Passed pass(int socket, int fd, int limitMillis) throws Posix.PosixException {
+        if (!Posix.sendByte(socket, HandlerProcess.CLIENT, fd)) return Passed.GONE;
+        if (!Posix.pollIn(new int[] {socket}, limitMillis)[0]) return Passed.SILENT;
+        int[] answer = Posix.receiveByte(socket);
+        return answer != null && answer[0] == HandlerProcess.RECEIVED ? Passed.TAKEN : Passed.GONE;
+    }
+
+    /** Blocks until the spare on {@code socket} says it is warm ({@link HandlerProcess#READY}); false if it ended first. */
+    static boolean awaitWarm(int socket) throws Posix.PosixException {
+        int[] said = Posix.receiveByte(socket);
+        return said != null && said[0] == HandlerProcess.READY;
     }
 
     /** Starts spares until {@code target} are idle or starting (paced, within {@code --max-children}). */
@@ -203,8 +226,7 @@ final class SpareChildren {
     private void waitUntilWarm(Spare spare) {
         boolean ready = false;
         try {
-            int[] said = Posix.receiveByte(spare.socket);
-            ready = said != null && said[0] == HandlerProcess.READY;
+            ready = awaitWarm(spare.socket);
         } catch (Posix.PosixException e) {
             reporter.report("a spare child's socket failed: " + e.getMessage());
         }
@@ -241,13 +263,6 @@ final class SpareChildren {
             replenish();
         } else {
             RestartBackoff.restart(spare.startedMillis, this::replenish);   // died as a spare: paced
-        }
-    }
-
-    /** Idle spares now. */
-    int idleCount() {
-        synchronized (lock) {
-            return idle.size();
         }
     }
 

@@ -36,12 +36,12 @@ final class SpareWarmUp {
     /**
      * Runs the hand-off once on itself, every C call of it (socketpair, sendmsg and recvmsg with
      * SCM_RIGHTS, dup2, close), and loads what {@link System#inheritedChannel()} needs: the first
-     * call of each through FFM builds its method handle's code (16 ms here, measured in the
-     * child), which would otherwise fall between a client's connect and its first echo.
+     * call of each through FFM builds its method handle's code, which would otherwise fall
+     * between a client's connect and its first echo (docs/models.md).
      */
     static void handOffToSelf() throws IOException {
-        // What System.inheritedChannel() will load and initialise for the client (3 to 8 ms
-        // here, measured in the child): now, while no client waits.
+        // What System.inheritedChannel() will load and initialise for the client: now, while no
+        // client waits (docs/models.md has what it took from the first echo).
         for (String name : INHERITED_CHANNEL_CLASSES) {
             try {
                 Class.forName(name, true, null);
@@ -70,7 +70,7 @@ final class SpareWarmUp {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
             try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
                  SocketChannel served = listener.accept()) {
-                BurstReporter quiet = BurstReporter.stderr("server-forking spare " + pid + " warm-up");
+                BurstReporter quiet = BurstReporter.stderr("server-forking spare ".concat(Integer.toString(pid)));
                 Thread loop = Thread.ofPlatform().name("warm-up").start(new BlockingConnection(
                         served, maxLine, 0, new FrameWriter(discard, pid), new ServerCounters(), quiet, () -> { }));
                 ByteBuffer out = ByteBuffer.wrap(MESSAGE);

@@ -104,13 +104,18 @@ class ProcessModelTest {
             assertFalse(children.containsValue('Z'), "no zombie among the parent's children: " + children);
             assertEquals(baseline, ForkingProcess.fds(parent).size(),
                     "the parent's descriptors are back to the baseline: " + ForkingProcess.fds(parent));
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
-            assertEquals(SHORT_CONNECTIONS + 1, summary.get("connectionsAccepted"), summary.toString());
-            assertEquals(0, summary.get("errors"), summary + " stderr " + server.stderr());
+            assertStopsCleanly(server, SHORT_CONNECTIONS + 1);
         }
         LogVerifier.Report report = LogVerifier.verify(log, sent);
         assertTrue(report.ok(), report.toString());
+    }
+
+    /** SIGTERM ends {@code server} with status 0, after it accepted {@code accepted} connections and counted no error. */
+    static void assertStopsCleanly(ForkingProcess server, long accepted) throws Exception {
+        assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+        Map<String, Long> summary = server.summary();
+        assertEquals(accepted, summary.get("connectionsAccepted"), summary.toString());
+        assertEquals(0, summary.get("errors"), summary + " stderr " + server.stderr());
     }
 
     /** One message and EOF; returns the records the server must log for it. */

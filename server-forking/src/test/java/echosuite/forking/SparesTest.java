@@ -52,10 +52,7 @@ class SparesTest {
                 assertEquals("again\n", client.roundTrip("again\n"));
                 client.finish();
             }
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
-            assertEquals(1, summary.get("connectionsAccepted"), summary.toString());
-            assertEquals(0, summary.get("errors"), summary + " stderr " + server.stderr());
+            ProcessModelTest.assertStopsCleanly(server, 1);
         }
     }
 
@@ -108,10 +105,7 @@ class SparesTest {
             assertFalse(children.containsValue('Z'), "no zombie among the parent's children: " + children);
             Await.until("the parent's descriptors are back to the baseline of " + baseline, LIMIT,
                     () -> ForkingProcess.fds(parent).size() == baseline);
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
-            assertEquals(storm + 1, summary.get("connectionsAccepted"), summary.toString());
-            assertEquals(0, summary.get("errors"), summary + " stderr " + server.stderr());
+            ProcessModelTest.assertStopsCleanly(server, storm + 1);
         }
         LogVerifier.Report report = LogVerifier.verify(log, sent);
         assertTrue(report.ok(), report.toString());
