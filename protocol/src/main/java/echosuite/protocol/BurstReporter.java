@@ -55,6 +55,15 @@ public final class BurstReporter {
         }
     }
 
+    /**
+     * Prints {@code message} whatever the burst: for a one-time outcome (records given up at
+     * exit) that must not hide among the suppressed reports of the trouble that caused it.
+     */
+    public void announce(String message) {
+        err.println(prefix + ": " + message);
+        err.flush();
+    }
+
     /** Every occurrence reported so far, printed or not. */
     public long occurrences() {
         return occurrences.sum();

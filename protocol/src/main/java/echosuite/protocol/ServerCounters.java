@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       always 0 without that option;</li>
  *   <li>{@code bytesEchoed}: bytes written back to clients;</li>
  *   <li>{@code recordsLogged}: records written to the log file;</li>
- *   <li>{@code recordsLost}: records that may have been lost in a crash (forking server's
- *       logger killed); always 0 otherwise;</li>
+ *   <li>{@code recordsLost}: records received that are not in the log file: given up at
+ *       the shutdown deadline because the log's storage failed or stalled, or (forking server)
+ *       possibly lost with a killed logger or child; {@code recordsLogged + recordsLost} is
+ *       every record received;</li>
  *   <li>{@code errors}: I/O errors and resource exhaustion events (resets, EMFILE, ...).</li>
  * </ul>
  */

@@ -17,7 +17,9 @@ import java.util.function.Function;
  *   <li>start the model and print {@code listening on HOST:PORT};</li>
  *   <li>wait for SIGTERM or SIGINT;</li>
  *   <li>stop the model gracefully, write every pending record, print the {@code summary}
- *       line and exit 0, all within the protocol's 5 seconds.</li>
+ *       line and exit 0, all within the protocol's 5 seconds; records the log file's storage
+ *       has not taken by the model's deadline are given up and counted in {@code recordsLost}
+ *       ({@link RecordLog#giveUpAt}).</li>
  * </ol>
  */
 public final class ServerRunner {
@@ -107,8 +109,11 @@ public final class ServerRunner {
         System.out.flush();
 
         stop.await();
-        server.shutdown(Instant.now().plus(SHUTDOWN_GRACE));
+        Instant deadline = Instant.now().plus(SHUTDOWN_GRACE);
+        log.giveUpAt(deadline);                 // a failing or stalled log file must not hold the exit
+        server.shutdown(deadline);
         closeQuietly(log);
+        counters.recordsLost.add(log.recordsLost());
         System.out.println(counters.summaryLine(server.recordsLogged(log)));
         System.out.flush();
         return 0;

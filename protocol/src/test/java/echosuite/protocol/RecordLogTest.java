@@ -1,6 +1,9 @@
 package echosuite.protocol;
 
 import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -99,6 +102,41 @@ class RecordLogTest {
             log.append(batchOf("y".repeat(1000) + "\n"));
         }
         assertEquals(1001, Files.size(file));
+    }
+
+    @Test
+    void onAFullDeviceProducersWaitUntilTheGiveUpInstantAndThenEveryRecordIsCountedLost() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BurstReporter reporter = new BurstReporter("test", new PrintStream(err, true, StandardCharsets.UTF_8), 60_000);
+        RecordLog log = RecordLog.open(Path.of("/dev/full"), 64, reporter);
+        log.append(batchOf("x".repeat(40) + "\n"));                   // taken: the bound had room
+        CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+            try {
+                for (int i = 0; i < 10; i++) log.append(batchOf("y".repeat(40) + "\n"));   // waits: the bound is full
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Thread.ofVirtual()::start);
+        log.giveUpAt(Instant.now());
+        blocked.get(10, TimeUnit.SECONDS);
+        log.close();
+        assertEquals(0, log.recordsWritten());
+        assertEquals(11, log.recordsLost(), "every record handed over is counted, written or lost");
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("cannot write to log file /dev/full"), printed);
+        assertTrue(printed.contains("11 record(s) it did not take are counted as lost"), printed);
+    }
+
+    @Test
+    void aStorageThatWorksIsNeverGivenUp() throws Exception {
+        Path file = dir.resolve("log.txt");
+        RecordLog log = RecordLog.open(file, 64, BurstReporter.stderr("test"));
+        log.giveUpAt(Instant.now());
+        for (int i = 0; i < 1000; i++) log.append(batchOf("z" + i + "\n"));
+        log.close();
+        assertEquals(1000, log.recordsWritten());
+        assertEquals(0, log.recordsLost());
+        assertEquals(1000, Files.readAllLines(file).size());
     }
 
     @Test

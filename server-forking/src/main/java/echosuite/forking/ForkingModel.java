@@ -21,7 +21,9 @@ import java.time.Instant;
  * <p>Graceful shutdown, within protocol.md's 5 seconds: stop accepting (or restarting
  * children), close the listening socket, end every handler child ({@link
  * HandlerChildren#terminateAll}), then close the parent's pipe end and let the logger drain to
- * end of file ({@link LoggerSupervisor#finish}). The children's counts reach the summary
+ * end of file ({@link LoggerSupervisor#finish}). At the children's deadline the logger is told to
+ * give up on a log file whose storage fails or stalls ({@link LoggerSupervisor#giveUpStorage}), so
+ * that it empties the pipe, counting what it cannot write, and no child stays blocked on it. The children's counts reach the summary
  * through the logger: each child sends a REPORT frame after its last records, the logger adds
  * them up in the shared {@link LoggerCounters} page, and the parent reads that page last.
  *
@@ -105,7 +107,7 @@ abstract class ForkingModel implements EchoServer {
         if (trainer != null) trainer.cancel();
         stopAccepting();
         listening.close();                                  // close(serv_sock)
-        children.terminateAll(deadline);
+        children.terminateAll(deadline, logger::giveUpStorage);
         logger.finish(Instant.now().plusMillis(LOGGER_DRAIN_MILLIS));
         reaper.close();
         LoggerCounters logged = logger.counters();

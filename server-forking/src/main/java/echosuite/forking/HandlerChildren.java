@@ -97,15 +97,17 @@ final class HandlerChildren {
     /**
      * Graceful end, once no more children will be spawned: close the lifeline (each child ends
      * its connection as if the client had sent EOF, logs the unfinished record and exits) and
-     * wait until {@code deadline}; then SIGTERM (close the connection: a client that does not
-     * read its echo) and {@value #CLOSE_GRACE_MILLIS} ms; then SIGKILL. Returns when every child
-     * has been reaped.
+     * wait until {@code deadline}; then run {@code atDeadline} (the logger gives up on a failing
+     * log file, so that children blocked on a full pipe can finish) and SIGTERM (close the
+     * connection: a client that does not read its echo) and wait {@value #CLOSE_GRACE_MILLIS} ms;
+     * then SIGKILL. Returns when every child has been reaped.
      */
-    void terminateAll(Instant deadline) throws InterruptedException {
+    void terminateAll(Instant deadline, Runnable atDeadline) throws InterruptedException {
         List<Integer> children = pids();
         Posix.closeQuietly(lifeline[1]);
         try {
             if (reaper.awaitGone(children, deadline)) return;
+            atDeadline.run();
             signalAll(pids(), Posix.SIGTERM);
             if (reaper.awaitGone(children, Instant.now().plusMillis(CLOSE_GRACE_MILLIS))) return;
             reporter.report(live.size() + " handler child(ren) did not end by the deadline; killing them");

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The logger child: the process {@code echo_storeserv.c} forks first, which reads the pipe and
@@ -27,9 +28,16 @@ import java.nio.file.Path;
  * fills, and the handler children block in their writes: backpressure all the way to clients.
  *
  * <p>SIGTERM and SIGINT are ignored: the logger's job is to write every record, so it ends only
- * at end of file (the parent's graceful shutdown arranges that), or by SIGKILL.
+ * at end of file (the parent's graceful shutdown arranges that), or by SIGKILL. SIGUSR1 is the
+ * parent's shutdown deadline: if the log file's storage fails or stalls, the records it has not
+ * taken are given up ({@link RecordLog#giveUpAt}), and the logger goes on reading the pipe to end
+ * of file, so that no child stays blocked on a full pipe; every record it received and did not
+ * write stays {@code RECEIVED - WRITTEN}, which the parent counts as lost.
  */
 public final class LoggerProcess {
+
+    /** The parent's "shutdown deadline" to the logger ({@link LoggerSupervisor#giveUpStorage}). */
+    static final String GIVE_UP_SIGNAL = "USR1";
 
     private LoggerProcess() { }
 
@@ -44,6 +52,7 @@ public final class LoggerProcess {
         BurstReporter reporter = BurstReporter.stderr("server-forking logger");
         LoggerCounters counters = LoggerCounters.map(Path.of("/proc/self/fd/3"));
         RecordLog file = RecordLog.open(Path.of(args[0]), Integer.parseInt(args[1]), reporter);
+        sun.misc.Signal.handle(new sun.misc.Signal(GIVE_UP_SIGNAL), s -> file.giveUpAt(Instant.now()));
         int exitStatus = run(new FileInputStream(FileDescriptor.in), file, counters, reporter);
         System.exit(exitStatus);
     }

@@ -34,6 +34,8 @@ final class LoggerSupervisor {
     /** Capacity asked for the pipe; the kernel caps it at /proc/sys/fs/pipe-max-size (1 MiB by default). */
     static final int PIPE_BYTES = 1 << 20;
     private static final int NO_MORE = Integer.MIN_VALUE;
+    /** Time a logger told to give up gets to read the rest of the pipe and exit. */
+    static final long GIVE_UP_GRACE_MILLIS = 500;
 
     private final ChildLauncher launcher;
     private final Reaper reaper;
@@ -111,9 +113,27 @@ final class LoggerSupervisor {
     }
 
     /**
+     * The shutdown deadline has come: tells the logger to give up on a log file whose storage
+     * fails or stalls ({@link LoggerProcess#GIVE_UP_SIGNAL}), so that it drains the pipe, counting
+     * what it cannot write, and children blocked on a full pipe can finish. A logger whose file
+     * works goes on writing.
+     */
+    void giveUpStorage() {
+        int pid = loggerPid;
+        if (!loggerRunning || pid < 0) return;
+        try {
+            Posix.kill(pid, Posix.SIGUSR1);
+        } catch (Posix.PosixException e) {
+            // it ended meanwhile
+        }
+    }
+
+    /**
      * Graceful end, once every handler child has been reaped: closes the parent's write end, so
      * the logger reads to end of file, writes the rest and exits. Waits for that until
-     * {@code deadline}, then kills the logger (and counts what it had not written as lost).
+     * {@code deadline}; then tells it to give up on its storage ({@link #giveUpStorage}) and waits
+     * {@value #GIVE_UP_GRACE_MILLIS} ms more; then kills it (and counts what it had not written as
+     * lost; what was still in the pipe is then lost uncounted, which the give-up exists to avoid).
      * Returns true if the logger ended by itself.
      */
     boolean finish(Instant deadline) throws InterruptedException {
@@ -132,6 +152,10 @@ final class LoggerSupervisor {
         Posix.closeQuietly(pipe[1]);                 // with the children's, the last write end: EOF
         int pid = loggerPid;
         boolean ended = reaper.awaitGone(List.of(pid), deadline);
+        if (!ended) {
+            giveUpStorage();
+            ended = reaper.awaitGone(List.of(pid), Instant.now().plusMillis(GIVE_UP_GRACE_MILLIS));
+        }
         if (!ended) {
             reporter.report("the logger did not finish writing by the shutdown deadline; stopping it");
             kill(pid);

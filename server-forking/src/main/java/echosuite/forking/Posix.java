@@ -60,6 +60,7 @@ final class Posix {
     static final short POLLIN = 1;
     // <signal.h>
     static final int SIGKILL = 9;
+    static final int SIGUSR1 = 10;
     static final int SIGTERM = 15;
     // <spawn.h>
     static final short POSIX_SPAWN_SETPGROUP = 0x02;
