@@ -27,6 +27,8 @@ final class OpenLoop implements Workload {
     private final IoThread thread;
     private final double rate;
     private final int pipeline;
+    /** This thread's place among the run's I/O threads: the phase of its schedule. */
+    private final int threadIndex, threads;
     private Connection[] slots = new Connection[0];
     private RateSchedule schedule;
     /** The next message index of this thread's schedule. */
@@ -34,15 +36,17 @@ final class OpenLoop implements Workload {
     /** Messages that came due on a connection that had failed: never sent, never measured. */
     private long notSent;
 
-    OpenLoop(IoThread thread, double rate, int pipeline) {
+    OpenLoop(IoThread thread, int threads, double rate, int pipeline) {
         this.thread = thread;
+        this.threadIndex = thread.index;
+        this.threads = threads;
         this.rate = rate;
         this.pipeline = pipeline;
     }
 
     /** @param rate messages per second, all connections together */
     static Factory factory(int connections, double rate, int pipeline) {
-        return Factory.of(connections, true, (thread, threads) -> new OpenLoop(thread, rate, pipeline));
+        return Factory.of(connections, true, (thread, threads) -> new OpenLoop(thread, threads, rate, pipeline));
     }
 
     @Override
@@ -52,7 +56,7 @@ final class OpenLoop implements Workload {
         slots = open.toArray(new Connection[0]);
         for (int i = 0; i < slots.length; i++) slots[i].slot = i;
         if (slots.length == 0) return;
-        schedule = RateSchedule.of(s.t0(), rate, slots.length, s.connectionsOpen());
+        schedule = RateSchedule.of(s.t0(), rate, slots.length, s.connectionsOpen(), threadIndex, threads);
         for (Connection c : slots) thread.flush(c);   // the first-echo message
     }
 
