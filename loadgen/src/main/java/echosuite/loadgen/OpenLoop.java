@@ -14,8 +14,14 @@ import java.util.Map;
  *
  * <p>The intended times are a {@link RateSchedule}. A connection has at most {@code pipeline}
  * messages in flight; messages due beyond that wait, and their wait counts.
- * Messages are recorded by their intended time: those intended inside the measured window count,
- * even when they complete during the drain.
+ * Messages are recorded, and counted in the run's messages (so in msgs/s), by their intended
+ * time: those intended inside the measured window count, even when they complete during the
+ * drain, and those intended before it do not, even when they complete inside it. So msgs/s is
+ * the rate the server kept up with, not the rate at which a backlog drained.
+ *
+ * <p>When a connection fails (times out, is reset), every message it had come due for and not
+ * had answered, in flight or still waiting to be sent, is recorded with the wait it had reached
+ * ({@link IoThread#recordUnanswered}), as wrk2 does: its latency is at least that.
  *
  * <p>Each connection's first message (sequence 0) goes out at the start, outside the schedule: its
  * echo is the connection's first echo, which the warm-up waits for, so that a connection with a
@@ -90,11 +96,21 @@ final class OpenLoop implements Workload {
     }
 
     @Override
+    public long countedAt(Connection c, long sequence, long now) {
+        return sequence == 0 ? Long.MIN_VALUE : intendedTime(c, sequence);   // the first-echo message: never in the window
+    }
+
+    @Override
     public void onEcho(Connection c, long sequence, long sentAt, long now) {
         if (sequence == 0) return;                           // the first-echo message: not scheduled
-        long intended = schedule.intendedTime(c.slot, sequence - 1);
+        long intended = intendedTime(c, sequence);
         thread.record(Metric.LATENCY, intended, now - intended);
         thread.record(Metric.SERVICE, intended, now - sentAt);
+    }
+
+    /** The intended send time of message {@code sequence >= 1} of {@code c} (sequence 0 is the unscheduled first-echo message). */
+    private long intendedTime(Connection c, long sequence) {
+        return schedule.intendedTime(c.slot, sequence - 1);
     }
 
     @Override
@@ -104,7 +120,13 @@ final class OpenLoop implements Workload {
 
     @Override
     public void onClosed(Connection c, long now, boolean failed) {
-        if (failed && c.slot >= 0) notSent += c.due - Math.max(0, c.sent - 1);
+        if (!failed || c.slot < 0) return;
+        notSent += c.due - Math.max(0, c.sent - 1);
+        // Sequences 1 .. due came due; those from the first unanswered one on are given up.
+        for (long sequence = Math.max(1, c.received); sequence <= c.due; sequence++) {
+            long intended = intendedTime(c, sequence);
+            thread.recordUnanswered(intended, now - intended);
+        }
     }
 
     @Override
