@@ -36,10 +36,13 @@ final class HtmlReport {
         for (String f : SummaryWriter.runFacts(t)) h.append("<li>").append(esc(f)).append("</li>\n");
         h.append("</ul>\n");
         h.append("<h2>How to read the tables</h2>\n<ul>\n")
-         .append("<li><b>msgs/s</b>: echoes received per second during the measured seconds (warm-up excluded). ")
+         .append("<li><b>msgs/s</b>: echoes received per second during the measured seconds (warm-up excluded); in <b>rate</b>, ")
+         .append("of the messages scheduled in those seconds (by when they <i>should</i> have been sent), however late their echo. ")
          .append("<b>spread</b>: half the range of the headline figure over the repetitions, relative to the median.</li>\n")
          .append("<li><b>p50 … max</b>: latency from sending a message to receiving its whole echo. In <b>rate</b> it counts from the ")
-         .append("moment the message <i>should</i> have been sent (coordinated omission corrected); <b>service p99</b> is the uncorrected figure.</li>\n")
+         .append("moment the message <i>should</i> have been sent (coordinated omission corrected); <b>service p99</b> is the uncorrected figure. ")
+         .append("A message whose connection timed out or failed before its echo came counts with the wait it had reached: ")
+         .append("then <b>≥</b> marks p99, p99.9 and max as lower bounds.</li>\n")
          .append("<li><b>CPU/msg</b>: CPU time (user + system) of the server's whole process tree from the start to the end of the load, divided by the messages it echoed in that time (its own count, from its summary line; warm-up included on both sides).</li>\n")
          .append("<li><b>peak RSS / PSS</b>: the most memory the server's process tree held. RSS counts shared pages once per process ")
          .append("(it overstates a tree of processes); PSS splits shared pages fairly. <b>mem/conn</b> (hold) = (peak PSS − idle PSS) / held connections.</li>\n")
@@ -68,6 +71,8 @@ final class HtmlReport {
                 h.append("</tr>\n");
             }
             h.append("</table>\n");
+            String note = SummaryColumns.lowerBoundNote(rows);
+            if (note != null) h.append("<p class=\"note\">").append(esc(note)).append("</p>\n");
             StringBuilder problems = new StringBuilder();
             for (ResultRow r : rows) {
                 if (r.status().equals("not built")) continue;     // said once, in the run's facts

@@ -15,7 +15,8 @@ import java.util.Map;
  * scenario-specific extras it may add. A figure the file does not carry is {@code null} and shows
  * as an empty cell; nothing is made up.
  *
- * @param messagesPerSecond   measured messages per second (echoes received), after the warm-up
+ * @param messagesPerSecond   measured messages per second (echoes received; rate: of messages intended
+ *                            in the window), after the warm-up
  * @param mibPerSecond        MiB per second each way ({@code mibPerSecond}, else computed from
  *                            messages/s times message bytes)
  * @param latencyUs           p50, p90, p99, p99.9 and max latency in µs (coordinated-omission
@@ -31,11 +32,14 @@ import java.util.Map;
  * @param messagesSent        every message sent, warm-up included (each is one record in the log)
  * @param messagesUnanswered  of those, the ones whose echo never came back (their connection
  *                            failed): the server's log may or may not hold them
+ * @param unansweredInLatency of the latency samples, messages never answered, counted with the wait
+ *                            they had reached when their connection was given up; null in older files
  */
 record LoadResult(String scenario, Long connections, Long messageBytes, Long messages, Double messagesPerSecond,
                   Double mibPerSecond, Map<String, Double> latencyUs, Map<String, Double> serviceTimeUs,
                   Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs, Map<String, Long> errors,
-                  Boolean logVerified, String logReport, Long messagesSent, Long messagesUnanswered) {
+                  Boolean logVerified, String logReport, Long messagesSent, Long messagesUnanswered,
+                  Long unansweredInLatency) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,7 +61,7 @@ record LoadResult(String scenario, Long connections, Long messageBytes, Long mes
                 longOrNull(j, "messages"), mps, mib, percentiles(j.path("latencyUs")), percentiles(j.path("serviceTimeUs")),
                 doubleOrNull(j, "connectionsPerSecond"), longOrNull(j, "established"), longOrNull(j, "failed"),
                 doubleOrNull(j, "allFirstEchoMs"), errors, verified, j.path("logReport").asText(null), longOrNull(j, "messagesSent"),
-                longOrNull(j, "messagesUnanswered"));
+                longOrNull(j, "messagesUnanswered"), longOrNull(j, "unansweredInLatency"));
     }
 
     /** Sum of all error counts. */

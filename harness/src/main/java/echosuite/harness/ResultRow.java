@@ -35,6 +35,9 @@ import java.util.List;
  * @param logVerified        true if every repetition's log verified, false if any failed, null if none checked
  * @param ratio              headline figure / the baseline server's, same scenario
  * @param problems           what went wrong, in sentences
+ * @param unansweredInLatency latency samples that are messages never answered (their connection timed out
+ *                           or failed), counted with the wait they had reached; more than 0: the tail is a
+ *                           lower bound. Null when the load generator's file does not say
  */
 record ResultRow(String server, String scenario, String kind, String status, int repetitions, Long connections,
                  Long messageBytes, Double messagesPerSecond, Double spread, Double mibPerSecond,
@@ -42,13 +45,18 @@ record ResultRow(String server, String scenario, String kind, String status, int
                  Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs, Double cpuMicrosPerMessage,
                  Long peakRssBytes, Long peakPssBytes, Long memoryPerConnectionBytes, Integer threads,
                  Integer processes, Integer openFds, Long errors, Boolean logVerified, Double ratio,
-                 List<String> problems) {
+                 List<String> problems, Long unansweredInLatency) {
 
     ResultRow withRatio(Double r) {
         return new ResultRow(server, scenario, kind, status, repetitions, connections, messageBytes, messagesPerSecond,
                 spread, mibPerSecond, p50Us, p90Us, p99Us, p999Us, maxUs, serviceP99Us, connectionsPerSecond,
                 established, failed, allFirstEchoMs, cpuMicrosPerMessage, peakRssBytes, peakPssBytes, memoryPerConnectionBytes,
-                threads, processes, openFds, errors, logVerified, r, problems);
+                threads, processes, openFds, errors, logVerified, r, problems, unansweredInLatency);
+    }
+
+    /** True when some latency samples are only lower bounds, so p99 and above are too. */
+    boolean tailIsLowerBound() {
+        return unansweredInLatency != null && unansweredInLatency > 0;
     }
 
     boolean hasFigures() {

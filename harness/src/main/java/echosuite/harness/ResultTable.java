@@ -128,7 +128,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         if (candidates.isEmpty()) {
             return new ResultRow(first.server(), sc.id(), sc.kind(), status, 0, (long) sc.connections(),
                     (long) sc.messageBytes(), null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems);
+                    null, null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems, null);
         }
         List<ResultRow> withHeadline = candidates.stream().filter(c -> headline(c) != null)
                 .sorted(Comparator.comparingDouble(ResultTable::headline)).toList();
@@ -143,7 +143,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
                 median.connectionsPerSecond(), median.established(), median.failed(), median.allFirstEchoMs(),
                 median.cpuMicrosPerMessage(),
                 median.peakRssBytes(), median.peakPssBytes(), median.memoryPerConnectionBytes(), median.threads(),
-                median.processes(), median.openFds(), errors, verified, null, problems);
+                median.processes(), median.openFds(), errors, verified, null, problems, median.unansweredInLatency());
     }
 
     /** The row of a single repetition. */
@@ -169,7 +169,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
                 r.established(), r.failed(), r.allFirstEchoMs(), cpuPerMsg,
                 u == null ? null : u.peakRssBytes(), u == null ? null : u.peakPssBytes(), perConnection,
                 u == null ? null : u.peakThreads(), u == null ? null : u.peakProcesses(), u == null ? null : u.peakOpenFds(),
-                r.errorCount(), m.logVerified(), null, List.of());
+                r.errorCount(), m.logVerified(), null, List.of(), r.unansweredInLatency());
     }
 
     private static String status(List<Measurement> reps) {

@@ -22,9 +22,9 @@ final class SummaryColumns {
     private static final Column MIB = new Column("MiB/s", r -> r.mibPerSecond() == null ? "" : String.format(java.util.Locale.ROOT, "%.1f", r.mibPerSecond()));
     private static final Column P50 = new Column("p50", r -> Units.micros(r.p50Us()));
     private static final Column P90 = new Column("p90", r -> Units.micros(r.p90Us()));
-    private static final Column P99 = new Column("p99", r -> Units.micros(r.p99Us()));
-    private static final Column P999 = new Column("p99.9", r -> Units.micros(r.p999Us()));
-    private static final Column MAX = new Column("max", r -> Units.micros(r.maxUs()));
+    private static final Column P99 = new Column("p99", r -> tail(r, r.p99Us()));
+    private static final Column P999 = new Column("p99.9", r -> tail(r, r.p999Us()));
+    private static final Column MAX = new Column("max", r -> tail(r, r.maxUs()));
     private static final Column SERVICE_P99 = new Column("service p99", r -> Units.micros(r.serviceP99Us()));
     private static final Column CONNS = new Column("conns/s", r -> Units.count(r.connectionsPerSecond()));
     private static final Column HELD = new Column("held", r -> Units.count(r.established()));
@@ -51,6 +51,25 @@ final class SummaryColumns {
             case "hold" -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO);
             default -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
         };
+    }
+
+    /** The mark of a tail figure that is only a lower bound (see {@link #lowerBoundNote}). */
+    static final String LOWER_BOUND = "≥";
+
+    /** A tail latency cell: marked {@value #LOWER_BOUND} when the row's tail is a lower bound. */
+    private static String tail(ResultRow r, Double us) {
+        String v = Units.micros(us);
+        return r.tailIsLowerBound() && !v.isEmpty() ? LOWER_BOUND + v : v;
+    }
+
+    /** The footnote under a table with a marked tail, or null when no row of it has one. */
+    static String lowerBoundNote(List<ResultRow> rows) {
+        List<String> servers = rows.stream().filter(ResultRow::tailIsLowerBound)
+                .map(r -> r.server() + " " + Units.count(r.unansweredInLatency())).toList();
+        if (servers.isEmpty()) return null;
+        return LOWER_BOUND + " a lower bound: messages never answered (their connection timed out or failed) count with the wait"
+                + " they had reached when it was given up, so the true tail is at least this long (such messages: "
+                + String.join(", ", servers) + ").";
     }
 
     /** One sentence saying what a scenario measured, for the tables' captions. */

@@ -69,6 +69,8 @@ final class SummaryWriter {
                 cols.forEach(c -> s.append(' ').append(c.cell().apply(r).replace("|", "\\|")).append(" |"));
                 s.append('\n');
             }
+            String note = SummaryColumns.lowerBoundNote(rows);
+            if (note != null) s.append('\n').append(note).append('\n');
             for (ResultRow r : rows) {
                 if (r.status().equals("not built")) continue;     // said once, in the run's facts
                 for (String p : r.problems()) s.append("\n- ").append(r.server()).append(": ").append(p.replace("\n", " "));
@@ -99,6 +101,8 @@ final class SummaryWriter {
                 s.setLength(s.length() - 2);
                 s.append('\n');
             }
+            String note = SummaryColumns.lowerBoundNote(rows);
+            if (note != null) s.append("  ").append(note).append('\n');
         }
         return s.toString();
     }

@@ -8,7 +8,8 @@ import java.util.List;
  * and sends the next one as soon as an echo completes. With a window of 1 this is ping-pong:
  * send one message, await its complete echo, send the next. Latency: from the start of a
  * message's write to its complete echo. With {@code count > 0} the run ends after that many
- * messages in all, spread evenly over the connections.
+ * messages in all, spread evenly over the connections. When a connection fails with messages in
+ * flight, each is recorded with the wait it had reached ({@link IoThread#recordUnanswered}).
  */
 final class ClosedLoop implements Workload {
 
@@ -63,5 +64,11 @@ final class ClosedLoop implements Workload {
     @Override
     public boolean finished(Connection c) {
         return c.received >= c.quota;
+    }
+
+    @Override
+    public void onClosed(Connection c, long now, boolean failed) {
+        if (!failed) return;
+        for (int i = 0; i < c.sendTimes.size(); i++) thread.recordUnanswered(now, now - c.sendTimes.get(i));
     }
 }

@@ -255,6 +255,7 @@ final class Engine {
             r.messages += t.echoesInWindow;
             r.messagesSent += t.messagesSent;
             r.messagesUnanswered += t.messagesUnanswered;
+            r.unansweredInLatency += t.unansweredInWindow;
             r.bytesSent += t.bytesSent;
             r.bytesReceived += t.bytesReceived;
             r.bytesSentInWindow += t.bytesSentInWindow;

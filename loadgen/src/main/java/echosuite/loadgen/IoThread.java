@@ -84,6 +84,8 @@ final class IoThread implements Runnable {
     long messagesSent, bytesSent, bytesReceived, echoesInWindow;
     /** Whole messages written on connections that ended before their echo came back. */
     long messagesUnanswered;
+    /** Measured {@link Metric#LATENCY} values that are waits of given-up messages ({@link #recordUnanswered}). */
+    long unansweredInWindow;
     long bytesSentInWindow, bytesReceivedInWindow;
     /** When this thread's part of the measured window ended (endTime, or earlier if its work was done). */
     long windowClosedAt = Long.MIN_VALUE;
@@ -153,6 +155,17 @@ final class IoThread implements Runnable {
     void record(Metric metric, long at, long nanos) {
         if (at >= endTime) return;
         recorders.record(metric, at >= warmupEnd, nanos);
+    }
+
+    /**
+     * Records a message whose echo will never come (its connection timed out or failed) in the
+     * {@link Metric#LATENCY} histogram, with the wait {@code nanos} it had reached when it was
+     * given up, as belonging to time {@code at}. Leaving it out would cut an overloaded server's
+     * tail at {@code --timeout}; with it, the tail is a lower bound, and the count says so.
+     */
+    void recordUnanswered(long at, long nanos) {
+        if (inWindow(at)) unansweredInWindow++;
+        record(Metric.LATENCY, at, nanos);
     }
 
     /** Records {@code nanos} as measured, whatever the time (hold's ramp). */
@@ -469,7 +482,7 @@ final class IoThread implements Runnable {
             c.corrupt = false;
             errors.count(ErrorKind.MISMATCH, "an echo differed from the message sent");
         }
-        if (inWindow(now)) echoesInWindow++;
+        if (inWindow(workload.countedAt(c, sequence, now))) echoesInWindow++;
         if (c.awaitingFirstEcho) {
             c.awaitingFirstEcho = false;
             engine.firstEcho(now);

@@ -39,4 +39,14 @@ final class LongRing {
     boolean isEmpty() {
         return size == 0;
     }
+
+    int size() {
+        return size;
+    }
+
+    /** The {@code i}-th oldest value, {@code 0 <= i < size()}. */
+    long get(int i) {
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException(i);
+        return values[(head + i) % values.length];
+    }
 }

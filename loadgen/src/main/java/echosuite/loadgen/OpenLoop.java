@@ -14,8 +14,14 @@ import java.util.Map;
  *
  * <p>The intended times are a {@link RateSchedule}. A connection has at most {@code pipeline}
  * messages in flight; messages due beyond that wait, and their wait counts.
- * Messages are recorded by their intended time: those intended inside the measured window count,
- * even when they complete during the drain.
+ * Messages are recorded, and counted in the run's messages (so in msgs/s), by their intended
+ * time: those intended inside the measured window count, even when they complete during the
+ * drain, and those intended before it do not, even when they complete inside it. So msgs/s is
+ * the rate the server kept up with, not the rate at which a backlog drained.
+ *
+ * <p>When a connection fails (times out, is reset), every message it had come due for and not
+ * had answered, in flight or still waiting to be sent, is recorded with the wait it had reached
+ * ({@link IoThread#recordUnanswered}), as wrk2 does: its latency is at least that.
  *
  * <p>Each connection's first message (sequence 0) goes out at the start, outside the schedule: its
  * echo is the connection's first echo, which the warm-up waits for, so that a connection with a
@@ -27,6 +33,8 @@ final class OpenLoop implements Workload {
     private final IoThread thread;
     private final double rate;
     private final int pipeline;
+    /** This thread's place among the run's I/O threads: the phase of its schedule. */
+    private final int threadIndex, threads;
     private Connection[] slots = new Connection[0];
     private RateSchedule schedule;
     /** The next message index of this thread's schedule. */
@@ -34,15 +42,17 @@ final class OpenLoop implements Workload {
     /** Messages that came due on a connection that had failed: never sent, never measured. */
     private long notSent;
 
-    OpenLoop(IoThread thread, double rate, int pipeline) {
+    OpenLoop(IoThread thread, int threads, double rate, int pipeline) {
         this.thread = thread;
+        this.threadIndex = thread.index;
+        this.threads = threads;
         this.rate = rate;
         this.pipeline = pipeline;
     }
 
     /** @param rate messages per second, all connections together */
     static Factory factory(int connections, double rate, int pipeline) {
-        return Factory.of(connections, true, (thread, threads) -> new OpenLoop(thread, rate, pipeline));
+        return Factory.of(connections, true, (thread, threads) -> new OpenLoop(thread, threads, rate, pipeline));
     }
 
     @Override
@@ -52,7 +62,7 @@ final class OpenLoop implements Workload {
         slots = open.toArray(new Connection[0]);
         for (int i = 0; i < slots.length; i++) slots[i].slot = i;
         if (slots.length == 0) return;
-        schedule = RateSchedule.of(s.t0(), rate, slots.length, s.connectionsOpen());
+        schedule = RateSchedule.of(s.t0(), rate, slots.length, s.connectionsOpen(), threadIndex, threads);
         for (Connection c : slots) thread.flush(c);   // the first-echo message
     }
 
@@ -86,11 +96,21 @@ final class OpenLoop implements Workload {
     }
 
     @Override
+    public long countedAt(Connection c, long sequence, long now) {
+        return sequence == 0 ? Long.MIN_VALUE : intendedTime(c, sequence);   // the first-echo message: never in the window
+    }
+
+    @Override
     public void onEcho(Connection c, long sequence, long sentAt, long now) {
         if (sequence == 0) return;                           // the first-echo message: not scheduled
-        long intended = schedule.intendedTime(c.slot, sequence - 1);
+        long intended = intendedTime(c, sequence);
         thread.record(Metric.LATENCY, intended, now - intended);
         thread.record(Metric.SERVICE, intended, now - sentAt);
+    }
+
+    /** The intended send time of message {@code sequence >= 1} of {@code c} (sequence 0 is the unscheduled first-echo message). */
+    private long intendedTime(Connection c, long sequence) {
+        return schedule.intendedTime(c.slot, sequence - 1);
     }
 
     @Override
@@ -100,7 +120,13 @@ final class OpenLoop implements Workload {
 
     @Override
     public void onClosed(Connection c, long now, boolean failed) {
-        if (failed && c.slot >= 0) notSent += c.due - Math.max(0, c.sent - 1);
+        if (!failed || c.slot < 0) return;
+        notSent += c.due - Math.max(0, c.sent - 1);
+        // Sequences 1 .. due came due; those from the first unanswered one on are given up.
+        for (long sequence = Math.max(1, c.received); sequence <= c.due; sequence++) {
+            long intended = intendedTime(c, sequence);
+            thread.recordUnanswered(intended, now - intended);
+        }
     }
 
     @Override

@@ -48,7 +48,7 @@ final class RateCommand extends ScenarioCommand {
 
     static List<String> lines(RunResult r, double rate, int pipeline) {
         return List.of(
-                String.format(Locale.ROOT, "           (latency from each message's intended send time: target %,.0f msgs/s, pipeline %d)", rate, pipeline),
+                String.format(Locale.ROOT, "           (messages and latency by each message's intended send time: target %,.0f msgs/s, pipeline %d)", rate, pipeline),
                 "service    " + RunReport.latencyLine(r.measured[Metric.SERVICE.ordinal()]) + "  (from the actual write: not corrected)",
                 String.format(Locale.ROOT, "not sent   %,d messages came due on failed connections", r.count("messagesNotSent")));
     }

@@ -73,11 +73,13 @@ final class RunOptions {
     Path hgrm;
 
     @Option(names = "--verify-log", paramLabel = "FILE",
-            description = "After the run, check the server's log FILE: every message sent logged exactly once, in order, none torn.")
+            description = "After the run, check the server's log FILE: every message whose echo came back must be logged exactly once and whole,"
+                    + " in the order its connection sent it; a message still in flight when its connection failed may be missing, and if"
+                    + " logged is checked like the others; any other record (a duplicate, a torn one, one no connection of the run sent) is an error.")
     Path verifyLog;
 
     @Option(names = "--log-wait", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "10s",
-            description = "With --verify-log: how long to wait for the log to hold every message sent (default: ${DEFAULT-VALUE}).")
+            description = "With --verify-log: how long to wait for the log to hold every message whose echo came back (default: ${DEFAULT-VALUE}).")
     long logWaitNs;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line and no summary; only errors (and the files asked for).")

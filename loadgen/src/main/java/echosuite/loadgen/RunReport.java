@@ -18,7 +18,8 @@ import java.util.Locale;
  * A run's two reports: the one-screen summary for people and the JSON object for tools. The
  * JSON keys are a contract (docs/loadgen.md): {@code scenario}, {@code connections},
  * {@code messageBytes}, {@code messages}, {@code messagesPerSecond}, {@code latencyUs}
- * ({@code p50 p90 p99 p999 max}, plus {@code p9999 mean count}), {@code errors} (counts by kind)
+ * ({@code p50 p90 p99 p999 max}, plus {@code p9999 mean count}), {@code unansweredInLatency} and
+ * {@code tailIsLowerBound} (given-up messages in it), {@code errors} (counts by kind)
  * and {@code options} are always there; scenarios add their own.
  */
 final class RunReport {
@@ -41,11 +42,13 @@ final class RunReport {
         if (r.warmsUpToFirstEchoes) s.append("  first echo ").append(firstEchoLine(r)).append('\n');
         s.append(String.format(Locale.ROOT, "  messages   %,d echoed in %.2f s = %,.0f msgs/s, %.2f MiB/s each way%n",
                 r.messages, r.windowSeconds, r.messagesPerSecond(), mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));
-        s.append("  latency    ").append(latencyLine(r.latency())).append('\n');
+        s.append("  latency    ").append(latencyLine(r.latency(), r.tailIsLowerBound())).append('\n');
+        if (r.tailIsLowerBound()) s.append("             ").append(lowerBoundNote(r)).append('\n');
         for (String line : extra) s.append("  ").append(line).append('\n');
         s.append("  errors     ").append(errorsLine(r)).append('\n');
-        s.append(String.format(Locale.ROOT, "  sent       %,d messages in all (warm-up and drain included): the server must log exactly these%n",
-                r.messagesSent));
+        s.append(String.format(Locale.ROOT, "  sent       %,d messages in all (warm-up and drain included): the server must log exactly these%s%n",
+                r.messagesSent, r.messagesUnanswered == 0 ? "" : String.format(Locale.ROOT,
+                        ", except that %,d never answered (their connection failed) may be missing", r.messagesUnanswered)));
         if (log != null) s.append("  log        ").append(log.toString().replace("\n", "\n             ")).append('\n');
         if (r.failure != null) s.append("  FAILED     the load generator failed: ").append(r.failure).append('\n');
         return s.toString();
@@ -71,14 +74,26 @@ final class RunReport {
 
     /** "p50 96.0 µs  p90 150 µs  ...  max 3.10 ms  (1,466,370 samples)" */
     static String latencyLine(Histogram h) {
+        return latencyLine(h, false);
+    }
+
+    /** The same; with {@code tailIsLowerBound}, p99 and above read "≥ 10.0 s": some samples are only lower bounds. */
+    static String latencyLine(Histogram h, boolean tailIsLowerBound) {
         if (h.getTotalCount() == 0) return "no samples";
+        String tail = tailIsLowerBound ? "≥" : "";
         return "p50 " + Units.latency(h.getValueAtPercentile(50))
                 + "  p90 " + Units.latency(h.getValueAtPercentile(90))
-                + "  p99 " + Units.latency(h.getValueAtPercentile(99))
-                + "  p99.9 " + Units.latency(h.getValueAtPercentile(99.9))
-                + "  p99.99 " + Units.latency(h.getValueAtPercentile(99.99))
-                + "  max " + Units.latency(h.getMaxValue())
+                + "  p99 " + tail + Units.latency(h.getValueAtPercentile(99))
+                + "  p99.9 " + tail + Units.latency(h.getValueAtPercentile(99.9))
+                + "  p99.99 " + tail + Units.latency(h.getValueAtPercentile(99.99))
+                + "  max " + tail + Units.latency(h.getMaxValue())
                 + String.format(Locale.ROOT, "  (%,d samples)", h.getTotalCount());
+    }
+
+    /** Why the tail is marked "≥". */
+    static String lowerBoundNote(RunResult r) {
+        return String.format(Locale.ROOT, "≥ lower bounds: %,d of the samples are messages never answered (their connection"
+                + " timed out or failed), counted with the wait they had reached", r.unansweredInLatency);
     }
 
     static String errorsLine(RunResult r) {
@@ -128,6 +143,8 @@ final class RunReport {
         j.put("bytesSent", r.bytesSent);
         j.put("bytesReceived", r.bytesReceived);
         j.set(Metric.LATENCY.jsonKey, percentiles(r.latency()));
+        j.put("unansweredInLatency", r.unansweredInLatency);
+        j.put("tailIsLowerBound", r.tailIsLowerBound());
         ObjectNode errors = j.putObject("errors");
         for (ErrorKind k : ErrorKind.values()) errors.put(k.key, r.errorCount(k));
         ObjectNode reasons = j.putObject("errorReasons");

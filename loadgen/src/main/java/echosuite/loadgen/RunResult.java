@@ -16,7 +16,10 @@ final class RunResult {
     final RunConfig config;
     /** Totals of the measured window and of the warm-up (with the connect phase), per {@link Metric}, ns. */
     Histogram[] measured, warmup;
-    /** Echoes completed inside the measured window. */
+    /**
+     * Echoes that belong to the measured window: completed inside it (pingpong, bulk, churn's
+     * sessions), or, in rate, of messages intended to be sent inside it.
+     */
     long messages;
     /** Whole messages written during the whole run (warm-up and drain included): what the server must log. */
     long messagesSent;
@@ -25,6 +28,11 @@ final class RunResult {
      * out, was reset): the server may or may not have read them, so its log may or may not hold them.
      */
     long messagesUnanswered;
+    /**
+     * Measured latency values that are not round trips but the wait a message had reached when its
+     * connection was given up (timed out, failed) before its echo came: the tail is then a lower bound.
+     */
+    long unansweredInLatency;
     long bytesSent, bytesReceived, bytesSentInWindow, bytesReceivedInWindow;
     /** Length of the measured window actually run (shorter if the work ended early), seconds. */
     double windowSeconds;
@@ -62,6 +70,11 @@ final class RunResult {
 
     Histogram latency() {
         return measured[Metric.LATENCY.ordinal()];
+    }
+
+    /** True when some measured latencies are only lower bounds ({@link #unansweredInLatency}). */
+    boolean tailIsLowerBound() {
+        return unansweredInLatency > 0;
     }
 
     double messagesPerSecond() {

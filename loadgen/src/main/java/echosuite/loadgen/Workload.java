@@ -24,10 +24,23 @@ interface Workload {
     /** The echo of message {@code sequence} of {@code c}, written at {@code sentAt}, completed at {@code now}. */
     void onEcho(Connection c, long sequence, long sentAt, long now);
 
+    /**
+     * The time the echo of message {@code sequence} belongs to, which decides whether it counts in
+     * the measured window's messages: when it arrived ({@code now}) unless the workload measures
+     * from another instant (rate: the message's intended send time).
+     */
+    default long countedAt(Connection c, long sequence, long now) {
+        return now;
+    }
+
     /** True when idle connection {@code c} has nothing more to do and should be closed. */
     boolean finished(Connection c);
 
-    /** Connection {@code c} was closed at {@code now}: cleanly (the server closed after our end of stream) or by an error. */
+    /**
+     * Connection {@code c} was closed at {@code now}: cleanly (the server closed after our end of
+     * stream) or by an error ({@code failed}); then the messages it still awaited are given up
+     * (see {@link IoThread#recordUnanswered}).
+     */
     default void onClosed(Connection c, long now, boolean failed) { }
 
     /** Timed work (rate sends what has come due); returns the nanoTime of the next call it needs, or Long.MAX_VALUE. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import static echosuite.loadgen.TestRuns.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The open loop: every intended message is measured, from its intended time. */
@@ -49,6 +50,42 @@ class RateTest {
             // Measured from the actual write, only the messages in flight when it began (one per connection) saw it.
             long serviceSlow = service.getCountBetweenValues(100 * MS, Long.MAX_VALUE);
             assertTrue(serviceSlow < correctedSlow / 5, "service time: " + serviceSlow + " messages took 100 ms or more");
+        }
+    }
+
+    /** 2,000 msgs/s over 4 connections, 64-byte messages, no warm-up, 10 s echo timeout. */
+    private static RunResult rateRun(TestEchoServer server, long durationMs) throws Exception {
+        return TestRuns.run(TestRuns.config("rate", server.address(), 4, 64, durationMs, 0, 0), OpenLoop.factory(4, 2_000, 1));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void throughAServerStallOf1500msInTheMiddleOfTheWindowMsgsPerSecondIsTheTargetAndMaxIsTheStall() throws Exception {
+        try (TestEchoServer server = new TestEchoServer()) {
+            server.stallOnce(64 * 2_000, 1_500 * MS);          // after about 1 s of the 4 s window, 1.5 s without an echo
+            RunResult r = rateRun(server, 4_000);
+            assertTrue(server.stallBegan(), "the server stalled during the run");
+            assertEquals(0, r.totalErrors(), r.errorReasons.toString());
+            assertEquals(2_000, r.messagesPerSecond(), 2_000 * 0.01, "msgs/s counted by intended send time");
+            assertTrue(r.latency().getMaxValue() >= 1_500 * MS, "max " + Units.latency(r.latency().getMaxValue()));
+            assertEquals(r.messages, r.latency().getTotalCount(), "every message intended in the window came back and is measured");
+            assertFalse(r.tailIsLowerBound());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void messagesIntendedInTheWindowCountEvenWhenTheStallDelaysTheirEchoesPastItsEnd() throws Exception {
+        try (TestEchoServer server = new TestEchoServer()) {
+            // After about 2.2 s of a 3 s window the server stalls for 1.5 s: a quarter of the window's
+            // messages come back during the drain. Counted by arrival, msgs/s would read about 1,470.
+            server.stallOnce(64 * 4_400, 1_500 * MS);
+            RunResult r = rateRun(server, 3_000);
+            assertTrue(server.stallBegan(), "the server stalled during the run");
+            assertEquals(0, r.totalErrors(), r.errorReasons.toString());
+            assertEquals(2_000, r.messagesPerSecond(), 2_000 * 0.01, "msgs/s counted by intended send time");
+            assertTrue(r.latency().getMaxValue() >= 1_500 * MS, "max " + Units.latency(r.latency().getMaxValue()));
+            assertEquals(r.messages, r.latency().getTotalCount());
         }
     }
 }
