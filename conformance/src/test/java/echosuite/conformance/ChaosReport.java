@@ -35,7 +35,8 @@ public final class ChaosReport {
     private static final Pattern FORKING_CASE = Pattern.compile("(\\w+)(?:\\(\\))?");
     private static final String FORKING_REPORTS = "TEST-echosuite\\.forking\\.(FaultIsolationTest|ProcessModelTest)\\.xml";
     private static final String KIT_REPORTS = "TEST-echosuite\\.conformance\\.(.*ReliabilityTest|BackpressureConformanceTest"
-            + "|LimitsConformanceTest|FileDescriptorExhaustionConformanceTest|EchoConformanceTest|IdleTimeoutConformanceTest)\\.xml";
+            + "|LimitsConformanceTest|FileDescriptorExhaustionConformanceTest|EchoConformanceTest|IdleTimeoutConformanceTest"
+            + "|LogStorageFaultConformanceTest)\\.xml";
 
     record Outcome(String verdict, String detail) { }
 
