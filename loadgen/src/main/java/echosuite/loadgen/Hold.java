@@ -9,39 +9,99 @@ import java.util.Map;
  * it, is not established). While all are held idle, one more connection, the probe, plays
  * ping-pong, and its latency is the main metric. Connect latencies of the ramp are recorded as
  * measured.
+ *
+ * <p>With a first level ({@link HoldLevels}), the connections are opened in two steps: the first
+ * level before the start line, the rest once it has been held for {@code -d}; the measured window
+ * opens when the rest are established or failed. The probe plays from the start line on, so the
+ * server is equally busy at both levels; what it measures before the window is warm-up.
  */
 final class Hold implements Workload {
 
     private final IoThread thread;
-    private boolean started;
+    private final HoldLevels levels;
+    private boolean started, restOpened, fullEnded;
     private Connection probe;
     private long established;
+    /** Connections established and still open (the probe not counted). */
+    private long held;
+    /** Of this thread's share of the rest, connections not yet established or failed. */
+    private long restPending;
+    /** When this thread's share of the rest was all established or failed (nanoTime; one level: before the start). */
+    private long restReachedAt;
 
-    private Hold(IoThread thread) {
+    private Hold(IoThread thread, HoldLevels levels) {
         this.thread = thread;
+        this.levels = levels;
+        this.restReachedAt = levels.twoLevels() ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
 
-    static Factory factory(int held) {
-        return Factory.of(held + 1, (thread, threads) -> new Hold(thread));   // and the probe
+    static Factory factory(HoldLevels levels) {
+        return new Factory() {
+            @Override
+            public int initialConnections() {
+                return levels.initial() + 1;                     // and the probe
+            }
+
+            @Override
+            public boolean windowWaitsForWorkload() {
+                return levels.twoLevels();
+            }
+
+            @Override
+            public Workload create(IoThread thread, int threads) {
+                levels.threads(threads);
+                return new Hold(thread, levels);
+            }
+        };
     }
 
     @Override
     public void start(long now) {
         started = true;
+        levels.started(thread.start().t0());
         if (probe != null) thread.flush(probe);
     }
 
     @Override
     public long sendLimit(Connection c) {
-        if (!started) return 1;                          // the message that proves the connection is served
-        if (c.probe && !thread.draining()) return c.received + 1;
-        return c.sent;                                   // held: idle
+        if (c.probe && started && !thread.draining()) return c.received + 1;
+        if (thread.draining()) return c.sent;
+        return 1;                                        // the message that proves the connection is served; then idle
+    }
+
+    @Override
+    public long tick(long now) {
+        // A run stopped early (draining before its time) reports no level it cut short.
+        if (levels.twoLevels() && !restOpened && !thread.draining() && now >= levels.firstEnds()) openRest(now);
+        if (!fullEnded && (now >= thread.endTime() || thread.draining())) {
+            fullEnded = true;
+            if (!thread.draining()) levels.fullEnded(held, restReachedAt, thread.endTime());
+        }
+        return levels.twoLevels() && !restOpened ? levels.firstEnds() : Long.MAX_VALUE;
+    }
+
+    private void openRest(long now) {
+        restOpened = true;
+        levels.firstEnded(held);
+        restPending = levels.rest(thread.index);
+        thread.requestOpen((int) restPending);
+        if (restPending == 0) restReached(now);
+    }
+
+    private void restReached(long now) {
+        restReachedAt = now;
+        if (levels.shareReached()) thread.readyToMeasure();
+    }
+
+    /** A connection opened after the start line (one of the rest) is established or failed. */
+    private void oneOfTheRest(long now) {
+        if (--restPending == 0) restReached(now);
     }
 
     @Override
     public void onConnected(Connection c, long now) {
         thread.recordMeasured(Metric.CONNECT, now - c.connectStartNs);
-        if (thread.index == 0 && probe == null) {
+        if (thread.index == 0 && probe == null && !started) {
             c.probe = true;
             probe = c;
         }
@@ -49,7 +109,11 @@ final class Hold implements Workload {
 
     @Override
     public void onEcho(Connection c, long sequence, long sentAt, long now) {
-        if (sequence == 0 && !c.probe) established++;
+        if (sequence == 0 && !c.probe) {
+            established++;
+            held++;
+            if (started) oneOfTheRest(now);
+        }
         if (c.probe && started) thread.record(Metric.LATENCY, now, now - sentAt);
     }
 
@@ -61,6 +125,8 @@ final class Hold implements Workload {
     @Override
     public void onClosed(Connection c, long now, boolean failed) {
         if (c == probe) probe = null;
+        else if (c.received > 0) held--;
+        else if (started) oneOfTheRest(now);
     }
 
     @Override
