@@ -45,8 +45,8 @@ record Scenario(String kind, int connections, int messageBytes, int warmupSecond
         return a;
     }
 
-    /** Seconds of load one repetition puts on a server (warm-up plus measurement). */
+    /** Seconds of load one repetition puts on a server (warm-up plus measurement; hold holds two levels, each that long). */
     int loadSeconds() {
-        return warmupSeconds + durationSeconds;
+        return warmupSeconds + (kind.equals("hold") ? 2 : 1) * durationSeconds;
     }
 }

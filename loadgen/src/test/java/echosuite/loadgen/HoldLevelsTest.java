@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -74,11 +75,7 @@ class HoldLevelsTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void withoutAFirstLevelTheJsonHasOneLevelTheMeasuredWindow() throws Exception {
         try (TestEchoServer server = new TestEchoServer()) {
-            Path json = dir.resolve("hold.json");
-            int status = Loadgen.execute("hold", "-c", "10", "--first-level", "0", "-d", "200ms", "--warmup", "0", "-q",
-                    "--json", json.toString(), server.target());
-            assertEquals(ExitStatus.OK, status);
-            JsonNode levels = RunReport.JSON.readTree(json.toFile()).get("levels");
+            JsonNode levels = holdLevels(server, "--first-level", "0");
             assertEquals(1, levels.size(), levels.toString());
             assertEquals(10, levels.get(0).get("target").asInt());
             assertEquals(10, levels.get(0).get("held").asInt());
@@ -90,13 +87,9 @@ class HoldLevelsTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theJsonGivesBothLevelsOnTheWallClock() throws Exception {
         try (TestEchoServer server = new TestEchoServer()) {
-            Path json = dir.resolve("hold.json");
             long before = System.currentTimeMillis();
-            int status = Loadgen.execute("hold", "-c", "10", "-d", "200ms", "--warmup", "0", "-q",
-                    "--json", json.toString(), server.target());
+            JsonNode levels = holdLevels(server);
             long after = System.currentTimeMillis();
-            assertEquals(ExitStatus.OK, status);
-            JsonNode levels = RunReport.JSON.readTree(json.toFile()).get("levels");
             assertEquals(2, levels.size(), levels.toString());
             assertEquals(5, levels.get(0).get("target").asInt(), "the default first level is half of -c");
             assertEquals(5, levels.get(0).get("held").asInt());
@@ -106,6 +99,16 @@ class HoldLevelsTest {
             assertTrue(before <= from1 && from1 < levels.get(0).get("toEpochMs").asLong()
                     && levels.get(0).get("toEpochMs").asLong() <= levels.get(1).get("fromEpochMs").asLong() && to2 <= after, levels.toString());
         }
+    }
+
+    /** Runs {@code loadgen hold -c 10 -d 200ms} with {@code more} options against {@code server}; returns its JSON's levels. */
+    private JsonNode holdLevels(TestEchoServer server, String... more) throws Exception {
+        Path json = dir.resolve("hold.json");
+        List<String> args = new ArrayList<>(List.of("hold", "-c", "10", "-d", "200ms", "--warmup", "0", "-q", "--json", json.toString()));
+        args.addAll(List.of(more));
+        args.add(server.target());
+        assertEquals(ExitStatus.OK, Loadgen.execute(args.toArray(String[]::new)));
+        return RunReport.JSON.readTree(json.toFile()).get("levels");
     }
 
     @Test
