@@ -14,8 +14,8 @@ import java.util.List;
  *
  * @param target      connections the level asked for
  * @param held        connections established and still open at the level's end
- * @param reached     false if the level's interval began while its connections were still being
- *                    opened (the load generator's warm-up limit): then it was not settled
+ * @param reached     false if the level's hold was cut short by the load generator's warm-up
+ *                    limit: then it was not settled
  * @param fromMillis  the settled part's start, ms on the {@link ResourceMonitor}'s clock
  * @param toMillis    its end
  * @param samples     samples of the server's tree in it

@@ -47,7 +47,7 @@ record LoadResult(String scenario, Long connections, Long messageBytes, Long mes
      * @param held         connections established and still open at its end
      * @param fromEpochMs  when it began to be held, wall clock ms
      * @param toEpochMs    when it ended
-     * @param reached      false if it began while its connections were still being opened
+     * @param reached      false if its hold was cut short (the window opened first): not settled
      */
     record Level(long target, long held, long fromEpochMs, long toEpochMs, boolean reached) { }
 

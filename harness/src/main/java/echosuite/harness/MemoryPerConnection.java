@@ -11,11 +11,12 @@ import java.util.Locale;
  *       (connections held at the full level − at the first), from {@link LevelMemory}: what one
  *       more held connection costs. The one-time costs of the first connections (classes loaded,
  *       code compiled, buffers and pools sized on first use) are paid before the first level's
- *       reading, so they cancel; so does the idle server's footprint, and the probe's, which is
- *       there at both levels. Included: everything the server's whole process tree holds for the
- *       extra connections: kernel-visible pages of thread stacks, buffers, per-connection objects,
- *       a process per connection. Excluded: kernel socket memory (not in any process's PSS), and
- *       heap the collector has not touched yet or has not returned.</li>
+ *       reading, so they cancel; so does the idle server's footprint, and the probe connection's,
+ *       which is open and quiet at both levels (its traffic would grow a heap with time).
+ *       Included: the pages the server's whole process tree holds for the extra connections
+ *       (thread stacks, buffers, per-connection objects, a process per connection). Excluded:
+ *       kernel socket memory (in no process's PSS), and heap the collector has not touched yet
+ *       or has not returned.</li>
  *   <li><b>Including one-time costs</b>: (peak PSS during the load − idle PSS before it) /
  *       connections established, the figure before two levels existed: it mixes the first
  *       connections' one-time costs and the load's young garbage in with the per-connection cost.</li>
@@ -44,7 +45,7 @@ final class MemoryPerConnection {
         if (levels.size() < 2) return none("the connections were held at one level only (--first-level 0), so there is no second level to compare");
         LevelMemory a = levels.get(levels.size() - 2), b = levels.getLast();
         if (!b.reached()) return none(String.format(Locale.ROOT,
-                "the full level (%,d connections) was still being opened when its interval began (the warm-up limit)", b.target()));
+                "the full level (%,d connections) was cut short by the load generator's warm-up limit: the rest were slow to be served", b.target()));
         if (b.held() <= a.held()) return none(String.format(Locale.ROOT,
                 "the full level held no more connections than the first (%,d of %,d, then %,d of %,d)", a.held(), a.target(), b.held(), b.target()));
         if (a.pssBytes() == null || b.pssBytes() == null) return none(String.format(Locale.ROOT,

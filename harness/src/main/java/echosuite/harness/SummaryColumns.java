@@ -64,8 +64,8 @@ final class SummaryColumns {
                     + " B); latency from each message's intended send time (coordinated omission corrected); " + s.durationSeconds() + " s.";
             case "churn" -> s.connections() + " loops that connect, exchange a few messages and close, over and over: the cost of a connection; "
                     + s.durationSeconds() + " s.";
-            case "hold" -> s.connections() + " idle connections held open, half of them first, for " + s.durationSeconds()
-                    + " s, then all, for " + s.durationSeconds() + " s while a probe connection measures latency; "
+            case "hold" -> s.connections() + " idle connections held open, half of them first, then all, each level for "
+                    + Scenario.LEVEL_HOLD_SECONDS + " s; then a probe connection measures latency for " + s.durationSeconds() + " s; "
                     + "mem/conn = (PSS with all held - PSS with half held) / the connections added, each PSS the median of the "
                     + "samples in the second half of its level; mem/conn incl. one-time = (peak PSS - idle PSS) / held connections.";
             case "bulk" -> s.connections() + " connection(s) sending " + s.messageBytes() / 1024 + " KiB messages as fast as echoes come back: bandwidth and backpressure; "

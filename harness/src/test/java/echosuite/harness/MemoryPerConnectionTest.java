@@ -75,7 +75,7 @@ class MemoryPerConnectionTest {
         assertTrue(MemoryPerConnection.marginal(List.of()).whyNone().contains("no levels"));
         assertTrue(MemoryPerConnection.marginal(List.of(b)).whyNone().contains("one level"));
         assertTrue(MemoryPerConnection.marginal(List.of(a, new LevelMemory(16, 16, false, 2, 3, 4, 2 * MIB))).whyNone()
-                .contains("still being opened"));
+                .contains("cut short"));
         LevelMemory unsampled = LevelMemory.of(series(1000, ms -> MIB), 16, 16, true, 5000, 5200);
         assertEquals(0, unsampled.samples());
         assertNull(unsampled.pssBytes());

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * warms up to first echoes} opens only when every connection open at t0 has had its first echo
  * (and {@code --warmup} has passed), or when {@code --warmup-limit} is reached, whichever comes
  * first: a server slow to accept is then measured in its steady state, not while it is still
- * taking its connections in. Hold with two levels opens it once its second level is reached
+ * taking its connections in. Hold with two levels opens it once it has held both
  * ({@link Workload.Factory#windowWaitsForWorkload}); other scenarios at t0 + {@code --warmup}.
  */
 final class Engine {

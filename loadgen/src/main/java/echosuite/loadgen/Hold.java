@@ -11,28 +11,26 @@ import java.util.Map;
  * measured.
  *
  * <p>With a first level ({@link HoldLevels}), the connections are opened in two steps: the first
- * level before the start line, the rest once it has been held for {@code -d}; the measured window
- * opens when the rest are established or failed. The probe plays from the start line on, so the
- * server is equally busy at both levels; what it measures before the window is warm-up.
+ * level before the start line, the rest once it has been held for {@code --level-hold}; when
+ * the rest are established or failed, they are all held for {@code --level-hold} too, and then
+ * the measured window opens and the probe starts playing. Without one, the probe plays from the
+ * start line, its latencies before the window being warm-up.
  */
 final class Hold implements Workload {
 
     private final IoThread thread;
     private final HoldLevels levels;
-    private boolean started, restOpened, fullEnded;
+    private boolean started, probing, restOpened, fullEnded;
     private Connection probe;
     private long established;
     /** Connections established and still open (the probe not counted). */
     private long held;
     /** Of this thread's share of the rest, connections not yet established or failed. */
     private long restPending;
-    /** When this thread's share of the rest was all established or failed (nanoTime; one level: before the start). */
-    private long restReachedAt;
 
     private Hold(IoThread thread, HoldLevels levels) {
         this.thread = thread;
         this.levels = levels;
-        this.restReachedAt = levels.twoLevels() ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
 
     static Factory factory(HoldLevels levels) {
@@ -59,25 +57,41 @@ final class Hold implements Workload {
     public void start(long now) {
         started = true;
         levels.started(thread.start().t0());
+        if (!levels.twoLevels()) startProbe();
+    }
+
+    private void startProbe() {
+        probing = true;
         if (probe != null) thread.flush(probe);
     }
 
     @Override
     public long sendLimit(Connection c) {
-        if (c.probe && started && !thread.draining()) return c.received + 1;
+        if (c.probe && probing && !thread.draining()) return c.received + 1;
         if (thread.draining()) return c.sent;
         return 1;                                        // the message that proves the connection is served; then idle
     }
 
     @Override
     public long tick(long now) {
-        // A run stopped early (draining before its time) reports no level it cut short.
-        if (levels.twoLevels() && !restOpened && !thread.draining() && now >= levels.firstEnds()) openRest(now);
-        if (!fullEnded && (now >= thread.endTime() || thread.draining())) {
-            fullEnded = true;
-            if (!thread.draining()) levels.fullEnded(held, restReachedAt, thread.endTime());
+        if (thread.draining()) return Long.MAX_VALUE;   // a run stopped early reports no level it cut short
+        boolean windowFixed = thread.endTime() != Long.MAX_VALUE;
+        if (!levels.twoLevels()) {
+            if (!fullEnded && now >= thread.endTime()) {
+                fullEnded = true;
+                levels.windowEnded(held, thread.endTime());
+            }
+            return Long.MAX_VALUE;
         }
-        return levels.twoLevels() && !restOpened ? levels.firstEnds() : Long.MAX_VALUE;
+        if (!restOpened && !windowFixed && now >= levels.firstEnds()) openRest(now);
+        // The full level's hold ends on time, or when the warm-up limit has opened the window first.
+        if (restOpened && !fullEnded && (now >= levels.fullEnds() || windowFixed)) {
+            fullEnded = true;
+            levels.fullEnded(held, now < levels.fullEnds(), now);
+            thread.readyToMeasure();
+        }
+        if (!probing && windowFixed) startProbe();
+        return restOpened ? levels.fullEnds() : levels.firstEnds();
     }
 
     private void openRest(long now) {
@@ -85,17 +99,12 @@ final class Hold implements Workload {
         levels.firstEnded(held);
         restPending = levels.rest(thread.index);
         thread.requestOpen((int) restPending);
-        if (restPending == 0) restReached(now);
-    }
-
-    private void restReached(long now) {
-        restReachedAt = now;
-        if (levels.shareReached()) thread.readyToMeasure();
+        if (restPending == 0) levels.shareReached(now);
     }
 
     /** A connection opened after the start line (one of the rest) is established or failed. */
     private void oneOfTheRest(long now) {
-        if (--restPending == 0) restReached(now);
+        if (--restPending == 0) levels.shareReached(now);
     }
 
     @Override
@@ -114,7 +123,7 @@ final class Hold implements Workload {
             held++;
             if (started) oneOfTheRest(now);
         }
-        if (c.probe && started) thread.record(Metric.LATENCY, now, now - sentAt);
+        if (c.probe && probing) thread.record(Metric.LATENCY, now, now - sentAt);
     }
 
     @Override

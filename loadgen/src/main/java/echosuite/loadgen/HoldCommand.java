@@ -13,8 +13,8 @@ import java.util.Locale;
 @Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
         name = "hold", sortOptions = false,
         description = "Open -c idle connections (ramped at --connect-rate); each counts as established once the echo of its first message is back. "
-                + "The first --first-level of them are held for -d first, then the rest are opened. While all are held, one more connection "
-                + "(the probe) plays ping-pong for -d: its latency is the main latency. Reports established and failed connections (with reasons), "
+                + "The first --first-level of them are held for --level-hold, then the rest are opened and all are held for --level-hold; "
+                + "then, while all are still held, one more connection (the probe) plays ping-pong for -d: its latency is the main latency. Reports established and failed connections (with reasons), "
                 + "each level's interval and held connections (for a harness reading the server's memory at both), and this process's own memory.",
         footerHeading = "%nExamples:%n",
         footer = {"  loadgen hold -c 10000 -d 10 127.0.0.1:9190",
@@ -23,8 +23,12 @@ import java.util.Locale;
 final class HoldCommand extends ScenarioCommand {
 
     @Option(names = "--first-level", paramLabel = "N",
-            description = "Connections held first, for -d, before the rest are opened; 0: all at once, one level (default: half of -c).")
+            description = "Connections held first, before the rest are opened; 0: all at once, one level (default: half of -c).")
     Integer firstLevel;
+
+    @Option(names = "--level-hold", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "2s",
+            description = "With a first level: how long each level is held, the probe quiet, before the measured window (default: ${DEFAULT-VALUE}).")
+    long levelHoldNs;
 
     private HoldLevels levels;
 
@@ -33,12 +37,18 @@ final class HoldCommand extends ScenarioCommand {
         if (firstLevel != null && (firstLevel < 0 || firstLevel >= options.connections)) {
             return "--first-level must be from 0 to one less than -c (" + (options.connections - 1) + "), got " + firstLevel + ".";
         }
+        if (levelHoldNs <= 0) return "--level-hold must be more than 0.";
+        if (options.warmupLimitNs <= 2 * levelHoldNs) {
+            return "--warmup-limit (" + Units.duration(options.warmupLimitNs) + ") must be more than twice --level-hold ("
+                    + Units.duration(levelHoldNs) + "): the measured window would open before both levels were held.";
+        }
         return null;
     }
 
     @Override
     Workload.Factory factory(RunConfig config) {
-        levels = new HoldLevels(firstLevel != null ? firstLevel : config.connections() / 2, config.connections(), config.durationNs());
+        levels = new HoldLevels(firstLevel != null ? firstLevel : config.connections() / 2, config.connections(), levelHoldNs,
+                config.durationNs());
         return Hold.factory(levels);
     }
 

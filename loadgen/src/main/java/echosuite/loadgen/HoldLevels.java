@@ -7,15 +7,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hold's levels of held connections, shared by a run's {@link Hold} workloads (one per I/O
- * thread). With a first level, the initial connections are that level: held from the start line
- * for {@code -d}; then every I/O thread opens its share of the rest, and once every share is
- * established or failed the measured window opens, and the full level is held for {@code -d}
- * while the probe measures. Without one, the full level is the only one, held during the window.
+ * thread). With a first level, the initial connections are that level, held quietly from the
+ * start line for {@code --level-hold}; then every I/O thread opens its share of the rest, and
+ * once every share is established or failed the full level is held quietly for
+ * {@code --level-hold} too; then the measured window opens and the probe plays. The probe is
+ * quiet during both levels so that nothing but the held connections changes between them: its
+ * traffic would grow the server's heap with time, whatever the connections. Without a first
+ * level, the full level is the only one: the measured window, the probe playing.
  *
  * <p>For each level it keeps its interval and the connections held at its end (established and
  * still open, the probe not counted), summed over the I/O threads: a harness that samples the
- * server during the run reads its memory at two levels, and the difference per connection is the
- * marginal cost of a connection, without the one-time costs that came with the first ones.
+ * server during the run reads its memory at two levels, and the difference per connection is
+ * the marginal cost of a connection, without the one-time costs that came with the first ones.
  */
 final class HoldLevels {
 
@@ -28,28 +31,32 @@ final class HoldLevels {
      *                 established or had failed, unless {@code reached} is false
      * @param toNs     when it ended (nanoTime)
      * @param reached  false if the window opened at {@code --warmup-limit} while the level's
-     *                 connections were still being opened: then it was not settled
+     *                 connections were still being opened or before its hold was over: then it
+     *                 was not settled
      */
     record Level(int target, long held, long fromNs, long toNs, boolean reached) { }
 
     private final int first, full;
-    private final long holdNs;
+    private final long holdNs, windowNs;
     private volatile int threads = 1;
-    private volatile long t0, windowCloses;
+    private volatile long t0;
+    private volatile long fullReachedAt = Long.MAX_VALUE, fullEndedAt;
     private final AtomicLong firstHeld = new AtomicLong(), fullHeld = new AtomicLong();
     private final AtomicInteger firstEnded = new AtomicInteger(), fullEnded = new AtomicInteger();
-    private final AtomicInteger sharesOpened = new AtomicInteger(), fullNotReached = new AtomicInteger();
+    private final AtomicInteger sharesReached = new AtomicInteger(), fullCut = new AtomicInteger();
 
     /**
-     * @param first   connections of the first level; 0 for one level only
-     * @param full    connections held in all ({@code -c})
-     * @param holdNs  how long each level is held ({@code -d})
+     * @param first     connections of the first level; 0 for one level only
+     * @param full      connections held in all ({@code -c})
+     * @param holdNs    how long each of two levels is held ({@code --level-hold})
+     * @param windowNs  the measured window ({@code -d}): the only level when there is one
      */
-    HoldLevels(int first, int full, long holdNs) {
+    HoldLevels(int first, int full, long holdNs, long windowNs) {
         if (first < 0 || first >= full && first != 0) throw new IllegalArgumentException("first level " + first + " of " + full);
         this.first = first;
         this.full = full;
         this.holdNs = holdNs;
+        this.windowNs = windowNs;
     }
 
     boolean twoLevels() {
@@ -87,20 +94,31 @@ final class HoldLevels {
         firstEnded.incrementAndGet();
     }
 
-    /** A thread's share of the rest is established or failed; true for the last thread's (the full level is reached). */
-    boolean shareReached() {
-        return sharesOpened.incrementAndGet() == threads;
+    /** A thread's share of the rest is established or failed at {@code now}; the last thread's reaches the full level. */
+    void shareReached(long now) {
+        if (sharesReached.incrementAndGet() == threads) fullReachedAt = now;
     }
 
-    /**
-     * A thread's full level has ended at the window's close with {@code held} connections; its
-     * share of them was all established or failed at {@code reachedAt} (nanoTime).
-     */
-    void fullEnded(long held, long reachedAt, long windowCloses) {
-        this.windowCloses = windowCloses;
+    /** When the full level's hold ends (nanoTime), Long.MAX_VALUE until it is reached. */
+    long fullEnds() {
+        long at = fullReachedAt;
+        return at == Long.MAX_VALUE ? at : at + holdNs;
+    }
+
+    /** A thread's full level has ended at {@code now} with {@code held} connections; {@code cut}: before its hold was over. */
+    void fullEnded(long held, boolean cut, long now) {
         fullHeld.addAndGet(held);
-        if (reachedAt > windowCloses - holdNs) fullNotReached.incrementAndGet();
+        if (cut) {
+            fullCut.incrementAndGet();
+            fullEndedAt = now;
+        }
         fullEnded.incrementAndGet();
+    }
+
+    /** One level only: it was the measured window, which closed at {@code closes}. */
+    void windowEnded(long held, long closes) {
+        fullEndedAt = closes;
+        fullEnded(held, false, closes);
     }
 
     /** The levels every I/O thread saw to their end, in order (a run stopped early may have fewer). */
@@ -108,7 +126,11 @@ final class HoldLevels {
         List<Level> l = new ArrayList<>();
         int n = threads;
         if (twoLevels() && firstEnded.get() == n) l.add(new Level(first, firstHeld.get(), t0, firstEnds(), true));
-        if (fullEnded.get() == n) l.add(new Level(full, fullHeld.get(), windowCloses - holdNs, windowCloses, fullNotReached.get() == 0));
+        if (fullEnded.get() == n) {
+            if (!twoLevels()) l.add(new Level(full, fullHeld.get(), fullEndedAt - windowNs, fullEndedAt, true));
+            else if (fullCut.get() > 0) l.add(new Level(full, fullHeld.get(), firstEnds(), fullEndedAt, false));
+            else l.add(new Level(full, fullHeld.get(), fullReachedAt, fullEnds(), true));
+        }
         return l;
     }
 }

@@ -57,7 +57,7 @@ interface Workload {
 
         /**
          * Whether the measured window opens only when a workload says it is ready
-         * ({@link IoThread#readyToMeasure}; hold with two levels: once the second is reached),
+         * ({@link IoThread#readyToMeasure}; hold with two levels: once both have been held),
          * at least {@code --warmup} after the start and at the latest at {@code --warmup-limit}.
          */
         default boolean windowWaitsForWorkload() {

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Hold's two levels: the first level is held for -d from the start line, then the rest are opened,
- * and the measured window (the second level) opens only when they are established; each level
+ * Hold's two levels: the first level is held from the start line, then the rest are opened, all
+ * are held once they are established, and only then does the measured window open; each level
  * reports its interval and the connections held at its end.
  */
 class HoldLevelsTest {
@@ -27,10 +27,10 @@ class HoldLevelsTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void theFirstLevelIsHeldThenTheRestAreOpenedAndTheWindowWaitsForThem() throws Exception {
+    void theFirstLevelIsHeldThenTheRestAreOpenedAndHeldAndThenTheWindowOpens() throws Exception {
         try (TestEchoServer server = new TestEchoServer()) {
             RunConfig config = TestRuns.config("hold", server.address(), 20, 64, 300, 0, 0);
-            HoldLevels levels = new HoldLevels(8, 20, config.durationNs());
+            HoldLevels levels = new HoldLevels(8, 20, 250 * MS, config.durationNs());
             RunResult r = TestRuns.run(config, Hold.factory(levels));
             assertEquals(0, r.totalErrors(), r.errorReasons.toString());
             assertEquals(20, r.count("established"));
@@ -40,13 +40,13 @@ class HoldLevelsTest {
             List<HoldLevels.Level> l = levels.levels();
             assertEquals(2, l.size(), l.toString());
             HoldLevels.Level first = l.get(0), full = l.get(1);
-            assertEquals(new HoldLevels.Level(8, 8, first.fromNs(), first.fromNs() + 300 * MS, true), first);
+            assertEquals(new HoldLevels.Level(8, 8, first.fromNs(), first.fromNs() + 250 * MS, true), first);
             assertEquals(20, full.target());
             assertEquals(20, full.held());
             assertTrue(full.reached());
-            assertEquals(300 * MS, full.toNs() - full.fromNs(), "the second level is held for the measured window");
-            assertTrue(full.fromNs() > first.toNs(), "the window opens after the first level: " + l);
-            assertTrue(r.warmupRunSeconds >= 0.3, "the window opened " + r.warmupRunSeconds + " s after the start line");
+            assertEquals(250 * MS, full.toNs() - full.fromNs(), "the full level is held for --level-hold");
+            assertTrue(full.fromNs() > first.toNs(), "the rest were opened after the first level: " + l);
+            assertTrue(r.warmupRunSeconds >= 0.5, "the window opened " + r.warmupRunSeconds + " s after the start line, after both levels");
             assertTrue(r.messages > 0, "the probe was measured in the window");
         }
     }
@@ -56,9 +56,9 @@ class HoldLevelsTest {
     void aWarmupLimitThatOpensTheWindowWhileTheRestAreStillOpeningMarksTheLevelNotReached() throws Exception {
         long delayMs = 600;
         try (TestEchoServer server = new TestEchoServer().firstEchoDelay(delayMs * MS)) {
-            // The first level is held 200 ms; the rest echo 600 ms after they write, but the limit is 400 ms.
+            // The first level is held 150 ms; the rest echo 600 ms after they write, but the limit is 400 ms.
             RunConfig config = TestRuns.withLimits(TestRuns.config("hold", server.address(), 6, 64, 200, 0, 0), 400, 10_000);
-            HoldLevels levels = new HoldLevels(2, 6, config.durationNs());
+            HoldLevels levels = new HoldLevels(2, 6, 150 * MS, config.durationNs());
             RunResult r = TestRuns.run(config, Hold.factory(levels));
             assertEquals(0, r.totalErrors(), r.errorReasons.toString());
             List<HoldLevels.Level> l = levels.levels();
@@ -88,7 +88,7 @@ class HoldLevelsTest {
     void theJsonGivesBothLevelsOnTheWallClock() throws Exception {
         try (TestEchoServer server = new TestEchoServer()) {
             long before = System.currentTimeMillis();
-            JsonNode levels = holdLevels(server);
+            JsonNode levels = holdLevels(server, "--level-hold", "200ms");
             long after = System.currentTimeMillis();
             assertEquals(2, levels.size(), levels.toString());
             assertEquals(5, levels.get(0).get("target").asInt(), "the default first level is half of -c");
@@ -112,8 +112,10 @@ class HoldLevelsTest {
     }
 
     @Test
-    void aFirstLevelThatIsNotBelowTheConnectionsIsRefused() {
+    void aFirstLevelNotBelowTheConnectionsOrLevelsLongerThanTheWarmupLimitAreRefused() {
         assertEquals(ExitStatus.USAGE, Loadgen.execute("hold", "-c", "10", "--first-level", "10", "-q", "127.0.0.1:9"));
         assertEquals(ExitStatus.USAGE, Loadgen.execute("hold", "-c", "10", "--first-level", "-1", "-q", "127.0.0.1:9"));
+        assertEquals(ExitStatus.USAGE, Loadgen.execute("hold", "--level-hold", "0", "-q", "127.0.0.1:9"));
+        assertEquals(ExitStatus.USAGE, Loadgen.execute("hold", "--warmup-limit", "3s", "-q", "127.0.0.1:9"), "2 s levels need more than 4 s");
     }
 }
