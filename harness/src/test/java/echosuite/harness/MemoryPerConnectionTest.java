@@ -50,6 +50,7 @@ class MemoryPerConnectionTest {
         var m = MemoryPerConnection.marginal(List.of(new LevelMemory(8, 8, true, 0, 1, 4, 60 * MIB),
                 new LevelMemory(16, 16, true, 2, 3, 4, 60 * MIB - 8 * 1024)));
         assertEquals(-1024, m.bytes());
+        assertEquals("-142.1 KiB", Units.bytes(-145_472L), "a negative figure reads like a positive one");
     }
 
     @Test
