@@ -173,6 +173,7 @@ final class BenchmarkRun {
 
             keepOrDelete(log, verified);
             ResourceUse use = ResourceUse.of(monitor.samples(), loadStart, loadEnd);
+            if (result != null) use = use.withHeldLevels(heldLevels(monitor, result));
             Measurement.Outcome outcome = stopped.exitedBeforeStop() || stopped.exitCode().isEmpty()
                     || stopped.exitCode().getAsInt() != 0 ? Measurement.Outcome.SERVER_FAILED
                     : result == null ? Measurement.Outcome.LOAD_FAILED : Measurement.Outcome.OK;
@@ -184,6 +185,16 @@ final class BenchmarkRun {
             if (loadgen != null) loadgen.kill();   // no-op when it has exited
             srv.kill();                            // likewise
         }
+    }
+
+    /** Hold: the server's PSS at each level of held connections the load generator reported. */
+    private static List<LevelMemory> heldLevels(ResourceMonitor monitor, LoadResult result) {
+        List<LevelMemory> levels = new ArrayList<>();
+        for (LoadResult.Level l : result.levels()) {
+            levels.add(LevelMemory.of(monitor.samples(), l.target(), l.held(), l.reached(),
+                    monitor.millisAtEpoch(l.fromEpochMs()), monitor.millisAtEpoch(l.toEpochMs())));
+        }
+        return levels;
     }
 
     /** The load generator's command line for one repetition: scenario, output files, log to verify, target. */

@@ -45,7 +45,8 @@ final class HtmlReport {
          .append("then <b>≥</b> marks p99, p99.9 and max as lower bounds.</li>\n")
          .append("<li><b>CPU/msg</b>: CPU time (user + system) of the server's whole process tree from the start to the end of the load, divided by the messages it echoed in that time (its own count, from its summary line; warm-up included on both sides).</li>\n")
          .append("<li><b>peak RSS / PSS</b>: the most memory the server's process tree held. RSS counts shared pages once per process ")
-         .append("(it overstates a tree of processes); PSS splits shared pages fairly. <b>mem/conn</b> (hold) = (peak PSS − idle PSS) / held connections.</li>\n")
+         .append("(it overstates a tree of processes); PSS splits shared pages fairly. <b>mem/conn</b> (hold) = (PSS with all connections held − PSS with half held) / the connections added: ")
+         .append("what one more connection costs; <b>mem/conn incl. one-time</b> = (peak PSS − idle PSS) / held connections.</li>\n")
          .append("<li><b>threads, procs, fds</b>: peaks over the server's process tree. <b>errors</b>: load generator errors (mismatch, reset, timeout…). ")
          .append("<b>log</b>: whether the server's log held every message exactly once, in order, untorn.</li>\n")
          .append("<li><b>vs baseline</b>: the scenario's headline figure divided by the baseline server's (highlighted row). ")
@@ -76,7 +77,7 @@ final class HtmlReport {
             StringBuilder problems = new StringBuilder();
             for (ResultRow r : rows) {
                 if (r.status().equals("not built")) continue;     // said once, in the run's facts
-                for (String p : r.problems()) problems.append("<li>").append(esc(r.server())).append(": ").append(esc(p)).append("</li>\n");
+                for (String p : r.remarks()) problems.append("<li>").append(esc(r.server())).append(": ").append(esc(p)).append("</li>\n");
             }
             if (!problems.isEmpty()) h.append("<ul class=\"problems\">\n").append(problems).append("</ul>\n");
         }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,12 +36,24 @@ import java.util.Map;
  *                            failed): the server's log may or may not hold them
  * @param unansweredInLatency of the latency samples, messages never answered, counted with the wait
  *                            they had reached when their connection was given up; null in older files
+ * @param levels              hold: the levels of held connections in order (empty if none reported)
  */
 record LoadResult(String scenario, Long connections, Long messageBytes, Long messages, Double messagesPerSecond,
                   Double mibPerSecond, Map<String, Double> latencyUs, Map<String, Double> serviceTimeUs,
                   Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs, Map<String, Long> errors,
                   Boolean logVerified, String logReport, Long messagesSent, Long messagesUnanswered,
-                  Long unansweredInLatency) {
+                  Long unansweredInLatency, List<Level> levels) {
+
+    /**
+     * One level of held connections as the load generator ran it (its JSON's {@code levels}).
+     *
+     * @param target       connections it asked for
+     * @param held         connections established and still open at its end
+     * @param fromEpochMs  when it began to be held, wall clock ms
+     * @param toEpochMs    when it ended
+     * @param reached      false if its hold was cut short (the window opened first): not settled
+     */
+    record Level(long target, long held, long fromEpochMs, long toEpochMs, boolean reached) { }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,7 +75,7 @@ record LoadResult(String scenario, Long connections, Long messageBytes, Long mes
                 longOrNull(j, "messages"), mps, mib, percentiles(j.path("latencyUs")), percentiles(j.path("serviceTimeUs")),
                 doubleOrNull(j, "connectionsPerSecond"), longOrNull(j, "established"), longOrNull(j, "failed"),
                 doubleOrNull(j, "allFirstEchoMs"), errors, verified, j.path("logReport").asText(null), longOrNull(j, "messagesSent"),
-                longOrNull(j, "messagesUnanswered"), longOrNull(j, "unansweredInLatency"));
+                longOrNull(j, "messagesUnanswered"), longOrNull(j, "unansweredInLatency"), levels(j.path("levels")));
     }
 
     /** Sum of all error counts. */
@@ -72,6 +86,15 @@ record LoadResult(String scenario, Long connections, Long messageBytes, Long mes
     /** A latency percentile in µs ({@code p50}, {@code p90}, {@code p99}, {@code p999}, {@code max}) or null. */
     Double latency(String key) {
         return latencyUs.get(key);
+    }
+
+    private static List<Level> levels(JsonNode node) {
+        List<Level> l = new ArrayList<>();
+        for (JsonNode n : node) {
+            l.add(new Level(n.path("target").asLong(), n.path("held").asLong(), n.path("fromEpochMs").asLong(),
+                    n.path("toEpochMs").asLong(), n.path("reached").asBoolean(true)));
+        }
+        return l;
     }
 
     private static Map<String, Double> percentiles(JsonNode node) {

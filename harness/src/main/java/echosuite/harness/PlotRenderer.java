@@ -32,7 +32,7 @@ import java.util.Set;
  *       keeps custom tick labels only on linear axes); y axis logarithmic, so a 50 µs median and a
  *       50 ms tail are both readable;</li>
  *   <li>messages per second versus connections (the pingpong scenarios);</li>
- *   <li>memory per connection in the hold scenario;</li>
+ *   <li>the marginal memory per connection in the hold scenario;</li>
  *   <li>connections per second in the churn scenario;</li>
  *   <li>the time to all first echoes (first connect to the last connection's first echo) in the
  *       scenarios that open their connections once: pingpong, rate, bulk.</li>
@@ -69,8 +69,9 @@ final class PlotRenderer {
         p = bars(folder, table, Set.of("pingpong", "rate", "bulk"), "all-first-echoes",
                 "Time from the first connect to the last connection's first echo (lower is better)", "ms", ResultRow::allFirstEchoMs);
         if (p != null) plots.add(p);
-        p = bars(folder, table, Set.of("hold"), "hold-memory-per-connection", "Memory per held connection (PSS, lower is better)",
-                "KiB per connection", r -> r.memoryPerConnectionBytes() == null ? null : r.memoryPerConnectionBytes() / 1024.0);
+        p = bars(folder, table, Set.of("hold"), "hold-memory-per-connection",
+                "Memory per held connection, marginal (PSS between two levels, lower is better)", "KiB per connection",
+                r -> r.marginalMemoryPerConnectionBytes() == null ? null : r.marginalMemoryPerConnectionBytes() / 1024.0);
         if (p != null) plots.add(p);
         p = bars(folder, table, Set.of("churn"), "churn-connections-per-second", "Connections per second in churn (higher is better)",
                 "connections/s", ResultRow::connectionsPerSecond);

@@ -30,6 +30,8 @@ final class ResourceMonitor implements AutoCloseable {
     private final ProcSampler sampler;
     private final long pid;
     private final long startNanos = System.nanoTime();
+    /** The wall clock when the monitor started, to place another process's times on its clock. */
+    private final long startEpochMillis = System.currentTimeMillis();
     private final List<Timed> samples = new ArrayList<>();
     private final ScheduledExecutorService timer;
 
@@ -62,6 +64,11 @@ final class ResourceMonitor implements AutoCloseable {
 
     long nowMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** A wall-clock time (epoch ms, e.g. from the load generator's JSON) on the monitor's clock. */
+    long millisAtEpoch(long epochMillis) {
+        return epochMillis - startEpochMillis;
     }
 
     /** The samples so far, in time order. */

@@ -17,10 +17,22 @@ import java.util.List;
  *                           from the server's own summary, warm-up included too)
  * @param loadMillis         length of that window, ms
  * @param samples            number of samples in the load window
+ * @param heldLevels         hold: the tree's PSS at each level of held connections (empty otherwise,
+ *                           and in runs made before levels existed)
  */
 record ResourceUse(long baselineRssBytes, long baselinePssBytes, long peakRssBytes, long peakPssBytes,
                    int peakThreads, int peakProcesses, int peakOpenFds, long cpuMicros, long loadMillis,
-                   int samples) {
+                   int samples, List<LevelMemory> heldLevels) {
+
+    ResourceUse {
+        heldLevels = heldLevels == null ? List.of() : List.copyOf(heldLevels);
+    }
+
+    /** The same, with the PSS at each level of held connections. */
+    ResourceUse withHeldLevels(List<LevelMemory> levels) {
+        return new ResourceUse(baselineRssBytes, baselinePssBytes, peakRssBytes, peakPssBytes, peakThreads, peakProcesses,
+                peakOpenFds, cpuMicros, loadMillis, samples, levels);
+    }
 
     /** Computes the figures for the load that ran from {@code loadStart} to {@code loadEnd} (ms on the monitor's clock). */
     static ResourceUse of(List<ResourceMonitor.Timed> series, long loadStart, long loadEnd) {
@@ -41,7 +53,7 @@ record ResourceUse(long baselineRssBytes, long baselinePssBytes, long peakRssByt
         }
         long cpu = Math.max(0, cpuAt(series, loadEnd) - cpuAt(series, loadStart));
         return new ResourceUse(baseline.rssBytes(), baseline.pssBytes(), rss, pss, threads, processes, fds, cpu,
-                loadEnd - loadStart, n);
+                loadEnd - loadStart, n, List.of());
     }
 
     /** CPU µs of the tree at time {@code at}, linearly interpolated between the samples around it. */

@@ -27,7 +27,12 @@ import java.util.List;
  * @param cpuMicrosPerMessage server CPU time during the load / messages it echoed (its summary's bytesEchoed / message bytes), µs
  * @param peakRssBytes       peak RSS of the server's process tree
  * @param peakPssBytes       peak PSS of the server's process tree
- * @param memoryPerConnectionBytes hold: (peak PSS - idle PSS) / established connections
+ * @param marginalMemoryPerConnectionBytes hold, the headline: (PSS at the full level - PSS at the first level) /
+ *                           (connections held at the full level - at the first): what one more connection
+ *                           costs ({@link MemoryPerConnection}); null when there were not two levels to compare
+ * @param marginalMemoryNote hold: why there is no marginal figure, or null
+ * @param memoryPerConnectionInclOneTimeBytes hold: (peak PSS - idle PSS) / established connections, one-time
+ *                           costs and the load's garbage included
  * @param threads            peak threads in the tree
  * @param processes          peak processes in the tree
  * @param openFds            peak open file descriptors in the tree
@@ -43,20 +48,30 @@ record ResultRow(String server, String scenario, String kind, String status, int
                  Long messageBytes, Double messagesPerSecond, Double spread, Double mibPerSecond,
                  Double p50Us, Double p90Us, Double p99Us, Double p999Us, Double maxUs, Double serviceP99Us,
                  Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs, Double cpuMicrosPerMessage,
-                 Long peakRssBytes, Long peakPssBytes, Long memoryPerConnectionBytes, Integer threads,
+                 Long peakRssBytes, Long peakPssBytes, Long marginalMemoryPerConnectionBytes, String marginalMemoryNote,
+                 Long memoryPerConnectionInclOneTimeBytes, Integer threads,
                  Integer processes, Integer openFds, Long errors, Boolean logVerified, Double ratio,
                  List<String> problems, Long unansweredInLatency) {
 
     ResultRow withRatio(Double r) {
         return new ResultRow(server, scenario, kind, status, repetitions, connections, messageBytes, messagesPerSecond,
                 spread, mibPerSecond, p50Us, p90Us, p99Us, p999Us, maxUs, serviceP99Us, connectionsPerSecond,
-                established, failed, allFirstEchoMs, cpuMicrosPerMessage, peakRssBytes, peakPssBytes, memoryPerConnectionBytes,
+                established, failed, allFirstEchoMs, cpuMicrosPerMessage, peakRssBytes, peakPssBytes, marginalMemoryPerConnectionBytes,
+                marginalMemoryNote, memoryPerConnectionInclOneTimeBytes,
                 threads, processes, openFds, errors, logVerified, r, problems, unansweredInLatency);
     }
 
     /** True when some latency samples are only lower bounds, so p99 and above are too. */
     boolean tailIsLowerBound() {
         return unansweredInLatency != null && unansweredInLatency > 0;
+    }
+
+    /** What is said under the table: the problems, then why a figure is empty when nothing went wrong. */
+    List<String> remarks() {
+        if (marginalMemoryNote == null) return problems;
+        List<String> all = new java.util.ArrayList<>(problems);
+        all.add("no marginal mem/conn: " + marginalMemoryNote + ".");
+        return all;
     }
 
     boolean hasFigures() {

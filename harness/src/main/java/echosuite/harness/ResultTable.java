@@ -16,7 +16,8 @@ import java.util.Set;
  * <p>Each scenario kind has one <em>headline</em> figure, the one the ratio column and
  * {@code ./suite compare} use: messages per second for pingpong and bulk (higher is better), p99
  * latency for rate (every server gets the same rate, so latency is what differs; lower is
- * better), connections per second for churn (higher), memory per connection for hold (lower).
+ * better), connections per second for churn (higher), the marginal memory per connection for hold
+ * (lower; {@link MemoryPerConnection}).
  * With repetitions, a row shows the repetition with the median headline figure, and the spread
  * of the headline figure over all repetitions.
  *
@@ -67,7 +68,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         return switch (r.kind()) {
             case "rate" -> r.p99Us();
             case "churn" -> r.connectionsPerSecond();
-            case "hold" -> r.memoryPerConnectionBytes() == null ? null : r.memoryPerConnectionBytes().doubleValue();
+            case "hold" -> r.marginalMemoryPerConnectionBytes() == null ? null : r.marginalMemoryPerConnectionBytes().doubleValue();
             default -> r.messagesPerSecond();
         };
     }
@@ -77,7 +78,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         return switch (kind) {
             case "rate" -> "p99 latency (lower is better)";
             case "churn" -> "connections/s (higher is better)";
-            case "hold" -> "memory per connection (lower is better)";
+            case "hold" -> "memory per connection, marginal (lower is better)";
             default -> "messages/s (higher is better)";
         };
     }
@@ -128,7 +129,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         if (candidates.isEmpty()) {
             return new ResultRow(first.server(), sc.id(), sc.kind(), status, 0, (long) sc.connections(),
                     (long) sc.messageBytes(), null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems, null);
+                    null, null, null, null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems, null);
         }
         List<ResultRow> withHeadline = candidates.stream().filter(c -> headline(c) != null)
                 .sorted(Comparator.comparingDouble(ResultTable::headline)).toList();
@@ -142,7 +143,8 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
                 median.p50Us(), median.p90Us(), median.p99Us(), median.p999Us(), median.maxUs(), median.serviceP99Us(),
                 median.connectionsPerSecond(), median.established(), median.failed(), median.allFirstEchoMs(),
                 median.cpuMicrosPerMessage(),
-                median.peakRssBytes(), median.peakPssBytes(), median.memoryPerConnectionBytes(), median.threads(),
+                median.peakRssBytes(), median.peakPssBytes(), median.marginalMemoryPerConnectionBytes(), median.marginalMemoryNote(),
+                median.memoryPerConnectionInclOneTimeBytes(), median.threads(),
                 median.processes(), median.openFds(), errors, verified, null, problems, median.unansweredInLatency());
     }
 
@@ -156,10 +158,12 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         if (u != null && echoed != null && echoed >= sc.messageBytes()) {
             cpuPerMsg = u.cpuMicros() / ((double) echoed / sc.messageBytes());
         }
-        Long perConnection = null;
-        if (sc.kind().equals("hold") && u != null) {
+        Long inclOneTime = null;
+        MemoryPerConnection.Marginal marginal = new MemoryPerConnection.Marginal(null, null);
+        if (sc.kind().equals("hold")) {
             long held = r.established() != null ? r.established() : Objects.requireNonNullElse(r.connections(), (long) sc.connections());
-            if (held > 0) perConnection = Math.max(0, u.peakPssBytes() - u.baselinePssBytes()) / held;
+            inclOneTime = MemoryPerConnection.inclOneTime(u, held);
+            if (u != null) marginal = MemoryPerConnection.marginal(u.heldLevels());
         }
         return new ResultRow(m.server(), sc.id(), sc.kind(), "ok", 1,
                 r.connections() != null ? r.connections() : (long) sc.connections(),
@@ -167,7 +171,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
                 r.messagesPerSecond(), null, r.mibPerSecond(), r.latency("p50"), r.latency("p90"), r.latency("p99"),
                 r.latency("p999"), r.latency("max"), r.serviceTimeUs().get("p99"), r.connectionsPerSecond(),
                 r.established(), r.failed(), r.allFirstEchoMs(), cpuPerMsg,
-                u == null ? null : u.peakRssBytes(), u == null ? null : u.peakPssBytes(), perConnection,
+                u == null ? null : u.peakRssBytes(), u == null ? null : u.peakPssBytes(), marginal.bytes(), marginal.whyNone(), inclOneTime,
                 u == null ? null : u.peakThreads(), u == null ? null : u.peakProcesses(), u == null ? null : u.peakOpenFds(),
                 r.errorCount(), m.logVerified(), null, List.of(), r.unansweredInLatency());
     }

@@ -20,6 +20,8 @@ record Scenario(String kind, int connections, int messageBytes, int warmupSecond
                 int rate, int repetitions) {
 
     static final List<String> KINDS = List.of("pingpong", "rate", "churn", "hold", "bulk");
+    /** hold: how long each of its two levels of held connections is held before the measured window ({@code --level-hold}). */
+    static final int LEVEL_HOLD_SECONDS = 2;
 
     Scenario {
         if (!KINDS.contains(kind)) throw new IllegalArgumentException("unknown scenario kind " + kind);
@@ -42,11 +44,12 @@ record Scenario(String kind, int connections, int messageBytes, int warmupSecond
                 Integer.toString(messageBytes), "-d", Integer.toString(durationSeconds),
                 "--warmup", Integer.toString(warmupSeconds)));
         if (kind.equals("rate")) a.addAll(List.of("-R", Integer.toString(rate)));
+        if (kind.equals("hold")) a.addAll(List.of("--level-hold", Integer.toString(LEVEL_HOLD_SECONDS)));
         return a;
     }
 
-    /** Seconds of load one repetition puts on a server (warm-up plus measurement). */
+    /** Seconds of load one repetition puts on a server (warm-up plus measurement; hold: and its two levels). */
     int loadSeconds() {
-        return warmupSeconds + durationSeconds;
+        return warmupSeconds + durationSeconds + (kind.equals("hold") ? 2 * LEVEL_HOLD_SECONDS : 0);
     }
 }

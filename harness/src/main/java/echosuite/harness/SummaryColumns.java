@@ -31,7 +31,9 @@ final class SummaryColumns {
     private static final Column FAILED = new Column("failed", r -> Units.count(r.failed()));
     private static final Column ALL_FIRST_ECHOES = new Column("all first echoes",
             r -> Units.micros(r.allFirstEchoMs() == null ? null : r.allFirstEchoMs() * 1000));
-    private static final Column MEM_PER_CONN = new Column("mem/conn", r -> Units.bytes(r.memoryPerConnectionBytes()));
+    private static final Column MEM_PER_CONN = new Column("mem/conn", r -> Units.bytes(r.marginalMemoryPerConnectionBytes()));
+    private static final Column MEM_PER_CONN_INCL = new Column("mem/conn incl. one-time",
+            r -> Units.bytes(r.memoryPerConnectionInclOneTimeBytes()));
     private static final Column CPU = new Column("CPU/msg", r -> r.cpuMicrosPerMessage() == null ? ""
             : String.format(java.util.Locale.ROOT, r.cpuMicrosPerMessage() < 100 ? "%.1f µs" : "%.0f µs", r.cpuMicrosPerMessage()));
     private static final Column RSS = new Column("peak RSS", r -> Units.bytes(r.peakRssBytes()));
@@ -48,7 +50,7 @@ final class SummaryColumns {
         return switch (kind) {
             case "rate" -> List.of(SERVER, STATUS, MSGS, P50, P90, P99, P999, MAX, SERVICE_P99, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
             case "churn" -> List.of(SERVER, STATUS, CONNS, SPREAD, MSGS, P50, P99, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
-            case "hold" -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO);
+            case "hold" -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, MEM_PER_CONN_INCL, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO);
             default -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
         };
     }
@@ -81,8 +83,10 @@ final class SummaryColumns {
                     + " B); latency from each message's intended send time (coordinated omission corrected); " + s.durationSeconds() + " s.";
             case "churn" -> s.connections() + " loops that connect, exchange a few messages and close, over and over: the cost of a connection; "
                     + s.durationSeconds() + " s.";
-            case "hold" -> s.connections() + " idle connections held open while a probe connection measures latency; "
-                    + "memory per connection = (peak PSS - idle PSS) / held connections; " + s.durationSeconds() + " s.";
+            case "hold" -> s.connections() + " idle connections held open, half of them first, then all, each level for "
+                    + Scenario.LEVEL_HOLD_SECONDS + " s; then a probe connection measures latency for " + s.durationSeconds() + " s; "
+                    + "mem/conn = (PSS with all held - PSS with half held) / the connections added, each PSS the median of the "
+                    + "samples in the second half of its level; mem/conn incl. one-time = (peak PSS - idle PSS) / held connections.";
             case "bulk" -> s.connections() + " connection(s) sending " + s.messageBytes() / 1024 + " KiB messages as fast as echoes come back: bandwidth and backpressure; "
                     + s.durationSeconds() + " s.";
             default -> s.id();

@@ -73,9 +73,9 @@ final class SummaryWriter {
             if (note != null) s.append('\n').append(note).append('\n');
             for (ResultRow r : rows) {
                 if (r.status().equals("not built")) continue;     // said once, in the run's facts
-                for (String p : r.problems()) s.append("\n- ").append(r.server()).append(": ").append(p.replace("\n", " "));
+                for (String p : r.remarks()) s.append("\n- ").append(r.server()).append(": ").append(p.replace("\n", " "));
             }
-            if (rows.stream().anyMatch(r -> !r.status().equals("not built") && !r.problems().isEmpty())) s.append('\n');
+            if (rows.stream().anyMatch(r -> !r.status().equals("not built") && !r.remarks().isEmpty())) s.append('\n');
         }
         return s.toString();
     }

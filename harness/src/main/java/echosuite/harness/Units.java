@@ -18,9 +18,10 @@ final class Units {
     /** Bytes as KiB, MiB or GiB with one decimal. */
     static String bytes(Long b) {
         if (b == null) return "";
-        if (b < 10 * 1024) return b + " B";
-        if (b < 10L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
-        if (b < 10L * 1024 * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024));
+        long size = Math.abs(b);                  // a difference (hold's marginal mem/conn) may be negative
+        if (size < 10 * 1024) return b + " B";
+        if (size < 10L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+        if (size < 10L * 1024 * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024));
         return String.format(Locale.ROOT, "%.1f GiB", b / (1024.0 * 1024 * 1024));
     }
 

@@ -22,7 +22,7 @@ class AllFirstEchoesTest {
 
     private static ResultRow row(String kind, Double allFirstEchoMs) {
         return new ResultRow("forking", kind + "-c16", kind, "ok", 1, 16L, 64L, 1000.0, null, null, null, null, 50.0, null,
-                null, null, null, null, null, allFirstEchoMs, null, null, null, null, null, null, null, 0L, true, null, List.of(), null);
+                null, null, null, null, null, allFirstEchoMs, null, null, null, null, null, null, null, null, null, 0L, true, null, List.of(), null);
     }
 
     private static String cell(ResultRow r) {

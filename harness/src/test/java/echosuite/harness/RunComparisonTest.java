@@ -19,7 +19,7 @@ class RunComparisonTest {
     private static ResultRow row(String server, String kind, Double msgs, Double p99, Double spread, String status) {
         String scenario = kind + "-c16";
         return new ResultRow(server, scenario, kind, status, 3, 16L, 64L, msgs, spread, null, null, null, p99, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, 0L, true, null, List.of(), null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0L, true, null, List.of(), null);
     }
 
     private static ResultTable table(ResultRow... rows) {

@@ -15,7 +15,7 @@ class TailLowerBoundTest {
 
     private static ResultRow row(String server, Long unansweredInLatency) {
         return new ResultRow(server, "rate-c16", "rate", "ok", 1, 16L, 64L, 5000.0, null, null, 90.0, 120.0, 10_500_000.0,
-                10_900_000.0, 11_000_000.0, 200.0, null, null, null, null, null, null, null, null, null, null, null, 16L, true, null,
+                10_900_000.0, 11_000_000.0, 200.0, null, null, null, null, null, null, null, null, null, null, null, null, null, 16L, true, null,
                 List.of(), unansweredInLatency);
     }
 

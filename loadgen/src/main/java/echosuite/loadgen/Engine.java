@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * warms up to first echoes} opens only when every connection open at t0 has had its first echo
  * (and {@code --warmup} has passed), or when {@code --warmup-limit} is reached, whichever comes
  * first: a server slow to accept is then measured in its steady state, not while it is still
- * taking its connections in. Other scenarios open it at t0 + {@code --warmup}.
+ * taking its connections in. Hold with two levels opens it once it has held both
+ * ({@link Workload.Factory#windowWaitsForWorkload}); other scenarios at t0 + {@code --warmup}.
  */
 final class Engine {
 
@@ -152,6 +153,11 @@ final class Engine {
         if (awaitingFirstEcho.decrementAndGet() == 0) openWindow();
     }
 
+    /** A workload is ready to be measured ({@link Workload.Factory#windowWaitsForWorkload}): the window opens. */
+    void workloadReady() {
+        openWindow();
+    }
+
     /** The warm-up limit has passed (an I/O thread noticed): the window opens now, whoever still waits. */
     void warmupLimitReached() {
         openWindow();
@@ -224,7 +230,7 @@ final class Engine {
             window.set(new Window(t0, t0, 0));                          // nothing to run
         } else if (awaitsFirstEchoes()) {
             awaitingFirstEcho.set(total);                               // the threads open it
-        } else {
+        } else if (!factory.windowWaitsForWorkload()) {                 // else a workload opens it
             long opens = t0 + config.warmupNs();
             window.set(new Window(opens, opens + config.durationNs(), 0));
         }

@@ -130,6 +130,11 @@ final class IoThread implements Runnable {
         return endTime;
     }
 
+    /** The workload is ready to be measured: the engine opens the window ({@link Workload.Factory#windowWaitsForWorkload}). */
+    void readyToMeasure() {
+        engine.workloadReady();
+    }
+
     /** Wakes the thread from its select (the engine has fixed the window). */
     void wakeUp() {
         selector.wakeup();

@@ -38,7 +38,7 @@ final class RunReport {
         s.append(String.format(Locale.ROOT, "loadgen %s -> %s%n", c.scenario(), target));
         s.append(String.format(Locale.ROOT, "  setup      %,d connections (%,d open at start), %s messages, %d I/O thread%s, %.2f s measured after %s warm-up%s%n",
                 c.connections(), r.connectionsAtStart, Units.bytes(c.messageBytes()), r.threads, r.threads == 1 ? "" : "s",
-                r.windowSeconds, Units.duration(Math.round(r.warmupRunSeconds * 1e9)), r.stoppedEarly ? " (stopped early)" : ""));
+                r.windowSeconds, Units.latency(r.warmupRunSeconds * 1e9), r.stoppedEarly ? " (stopped early)" : ""));
         if (r.warmsUpToFirstEchoes) s.append("  first echo ").append(firstEchoLine(r)).append('\n');
         s.append(String.format(Locale.ROOT, "  messages   %,d echoed in %.2f s = %,.0f msgs/s, %.2f MiB/s each way%n",
                 r.messages, r.windowSeconds, r.messagesPerSecond(), mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));

@@ -68,6 +68,15 @@ interface Workload {
             return false;
         }
 
+        /**
+         * Whether the measured window opens only when a workload says it is ready
+         * ({@link IoThread#readyToMeasure}; hold with two levels: once both have been held),
+         * at least {@code --warmup} after the start and at the latest at {@code --warmup-limit}.
+         */
+        default boolean windowWaitsForWorkload() {
+            return false;
+        }
+
         /** A factory from the number of initial connections and a function (thread, threads) to a workload. */
         static Factory of(int initialConnections, java.util.function.BiFunction<IoThread, Integer, Workload> create) {
             return of(initialConnections, false, create);

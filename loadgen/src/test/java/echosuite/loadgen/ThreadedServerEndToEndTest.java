@@ -93,7 +93,7 @@ class ThreadedServerEndToEndTest {
             runs.add(churn);
             id += churn.connectionsOpened;
             RunResult hold = TestRuns.run(TestRuns.config("hold", server.address(), 200, 64, 1_000, 200, id),
-                    Hold.factory(200));
+                    Hold.factory(new HoldLevels(100, 200, 500 * TestRuns.MS, 1_000 * TestRuns.MS)));
             runs.add(hold);
             id += hold.connectionsOpened;
             RunResult bulk = TestRuns.run(TestRuns.config("bulk", server.address(), 2, 65_536, 1_000, 200, id),
