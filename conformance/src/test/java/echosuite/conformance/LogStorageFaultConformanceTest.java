@@ -78,14 +78,7 @@ class LogStorageFaultConformanceTest {
              EchoClient client = new EchoClient(p.port())) {
             AtomicLong echoed = new AtomicLong();
             CompletableFuture<byte[]> echo = readAll(client.socket.getInputStream(), records.length, echoed);
-            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-                try {
-                    client.send(records);
-                    client.shutdownOutput();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, Thread.ofVirtual()::start);
+            CompletableFuture<Void> sent = sendThenHalfClose(client, records);
 
             p.awaitStderrLine(STALL_REPORT, REPORT_LIMIT);
             assertTrue(echoed.get() < records.length, "the server echoed all " + records.length
@@ -151,14 +144,7 @@ class LogStorageFaultConformanceTest {
                  EchoClient client = new EchoClient(p.port())) {
                 AtomicLong echoed = new AtomicLong();
                 CompletableFuture<byte[]> echo = readAll(client.socket.getInputStream(), records.length, echoed);
-                CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-                    try {
-                        client.send(records);
-                        client.shutdownOutput();
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, Thread.ofVirtual()::start);
+                CompletableFuture<Void> sent = sendThenHalfClose(client, records);
 
                 p.awaitStderrLine(WRITE_FAILED_REPORT, REPORT_LIMIT);
                 assertTrue(echoed.get() < records.length, "the server echoed all " + records.length
@@ -196,6 +182,18 @@ class LogStorageFaultConformanceTest {
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertEquals(0, mkfifo.waitFor(), "mkfifo " + fifo);
         return fifo;
+    }
+
+    /** Sends {@code bytes} and half-closes on a virtual thread: the writes block while the server stops reading. */
+    private static CompletableFuture<Void> sendThenHalfClose(EchoClient client, byte[] bytes) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                client.send(bytes);
+                client.shutdownOutput();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Thread.ofVirtual()::start);
     }
 
     /** Reads {@code bytes} bytes from {@code in} on a virtual thread, counting them in {@code progress} as they come. */

@@ -138,19 +138,7 @@ public final class RecordLog implements AutoCloseable {
     public void append(RecordBatch batch) throws InterruptedException {
         if (batch.isEmpty()) return;
         int records = batch.records();
-        byte[] bytes = batch.take();
-        if (givenUp) {
-            recordsLost.addAndGet(records);
-            return;
-        }
-        int permits = permitsFor(bytes.length);
-        budget.acquire(permits);
-        if (givenUp) {
-            budget.release(permits);          // pass the wake-up on to the next waiting producer
-            recordsLost.addAndGet(records);
-            return;
-        }
-        enqueue(new Batch(bytes, records));
+        appendRecords(batch.take(), records);
     }
 
     /**
@@ -184,7 +172,7 @@ public final class RecordLog implements AutoCloseable {
         int permits = permitsFor(wholeRecords.length);
         budget.acquire(permits);
         if (givenUp) {
-            budget.release(permits);
+            budget.release(permits);          // pass the wake-up on to the next waiting producer
             recordsLost.addAndGet(records);
             return;
         }
