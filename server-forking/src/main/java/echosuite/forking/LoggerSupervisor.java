@@ -22,9 +22,10 @@ import java.util.zip.CRC32C;
  * everything still in it; handler children keep writing (or wait, if it is full) and never
  * notice; a new logger is started on the same read end and carries on from the next intact
  * frame ({@link FrameReader}). What can be lost is only what the dead logger
- * had read and not yet written: {@code received - written} of the shared {@link LoggerCounters},
- * an upper bound, reported on stderr and added to {@code recordsLost}; plus batches whose start
- * it had read, which its successor counts when it meets their rest.
+ * had read and not yet written: {@code received - written} of the shared {@link LoggerCounters}
+ * (counted on read, so batches still waiting in its read buffer or cut in the middle are in it),
+ * an upper bound, reported on stderr and added to {@code recordsLost}. The same difference at a
+ * clean exit is what that logger could not write (batches of dead children, records given up).
  *
  * <p>The pipe's capacity is raised to 1 MiB, which with the logger's own {@code --max-log-backlog} bounds how far logging may fall behind
  * before handler children block.
@@ -49,7 +50,7 @@ final class LoggerSupervisor {
     private volatile boolean loggerRunning;
     private volatile long startedMillis;
     private volatile boolean finishing;
-    private long lostAtDeaths;           // only the reaper thread writes it
+    private long lostByLoggers;           // only the reaper thread writes it
 
     private LoggerSupervisor(ChildLauncher launcher, Reaper reaper, BurstReporter reporter,
                              int[] pipe, int countersFd, LoggerCounters counters) {
@@ -105,10 +106,13 @@ final class LoggerSupervisor {
         return counters;
     }
 
-    /** Records that may have been lost: dead loggers' unwritten records plus batches cut short. */
+    /**
+     * Records that were or may have been lost: what each logger took from the pipe and did not
+     * write (batches cut short, records given up, a killed logger's unwritten ones).
+     */
     long recordsLost() {
         synchronized (this) {
-            return lostAtDeaths + counters.get(LoggerCounters.LOST);
+            return lostByLoggers;
         }
     }
 
@@ -179,7 +183,7 @@ final class LoggerSupervisor {
         synchronized (this) {
             loggerRunning = false;
             lost = counters.get(LoggerCounters.RECEIVED) - counters.get(LoggerCounters.WRITTEN);
-            lostAtDeaths += lost;
+            lostByLoggers += lost;
             counters.set(LoggerCounters.RECEIVED, counters.get(LoggerCounters.WRITTEN));   // the next logger starts level
         }
         if (finishing && Posix.exitedCleanly(status)) return;

@@ -93,6 +93,27 @@ class LogFrameTest {
     }
 
     @Test
+    void theRecordsOfEveryBatchInAReadAreCountedBeforeItsFirstFrameIsHandedOn() throws IOException {
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(pipe, 7);
+        send(writer, "d\n".repeat(3000));                          // 3,000 records over several frames
+        send(writer, "a\nb\n");                                   // 2 records
+        send(writer, "c\n");                                       // 1, in the frame the read cuts
+        byte[] stream = pipe.toByteArray();
+        // The read ends inside the last frame's payload: a header read whole is counted all the same.
+        int cut = stream.length - 1;
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(Arrays.copyOf(stream, cut)), received::addAndGet);
+        assertTrue(reader.next() != null);
+        assertEquals(3003, received.get(), "every batch whose first header was read is counted on the first read");
+        while (reader.next() != null) {
+            // the rest of the frames, the cut one skipped at end of file
+        }
+        assertEquals(3003, received.get(), "and never counted twice");
+        assertTrue(reader.skippedBytes() > 0, "the frame cut by the end of the read was never handed on");
+    }
+
+    @Test
     void aReportCarriesItsFourCountsToTheLogger() throws IOException {
         ByteArrayOutputStream pipe = new ByteArrayOutputStream();
         FrameWriter writer = new FrameWriter(pipe, 3);
