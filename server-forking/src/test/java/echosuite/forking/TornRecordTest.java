@@ -78,7 +78,7 @@ class TornRecordTest {
                 int writer = w;
                 done.add(threads.submit(() -> {
                     try (FileOutputStream out = new FileOutputStream("/proc/self/fd/" + pipe[1])) {
-                        FrameWriter frames = new FrameWriter(out, 1000 + writer);
+                        FrameWriter frames = new FrameWriter(out, 1000 + writer, counters);
                         RecordFramer framer = new RecordFramer(MAX_LINE);
                         RecordBatch batch = new RecordBatch();
                         start.await();
@@ -110,6 +110,7 @@ class TornRecordTest {
         assertEquals(writers * records, counters.get(LoggerCounters.WRITTEN));
         assertEquals(writers * (long) records * MAX_LINE, counters.get(LoggerCounters.BYTES_ECHOED));
         assertEquals(counters.get(LoggerCounters.WRITTEN), counters.get(LoggerCounters.RECEIVED), "nothing received and not written");
+        assertEquals(writers * records, counters.get(LoggerCounters.SENT), "24 writers counting at once lose no count");
         assertEquals(0, counters.get(LoggerCounters.SKIPPED_BYTES));
     }
 
