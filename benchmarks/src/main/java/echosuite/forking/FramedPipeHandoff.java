@@ -82,7 +82,7 @@ public class FramedPipeHandoff extends RecordHandoff {
         try {
             FileOutputStream stream = new FileOutputStream("/proc/self/fd/" + writeFd);
             producerStreams.add(stream);
-            return new FrameWriter(stream, writerIds.getAndIncrement());
+            return new FrameWriter(stream, writerIds.getAndIncrement(), LoggerCounters.unshared());
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the pipe's write end for a producer: " + e.getMessage(), e);
         }

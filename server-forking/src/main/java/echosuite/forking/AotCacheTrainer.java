@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * in the background: one training run of a real handler child (a spare, so that the hand-off is
  * trained too), on a real loopback connection
  * that this class drives like a client (short lines, a record longer than a pipe frame, an
- * unfinished record at EOF), with a private logger pipe whose frames are thrown away. The child
+ * unfinished record at EOF), with a private logger pipe whose frames are thrown away and a
+ * private counters page, so that its records count nowhere in the server's summary. The child
  * JVM, started with {@code -XX:AOTCacheOutput}, writes the cache when it exits; it is then moved
  * into place atomically and every later child starts with it (see {@link ChildLauncher#useAotCache}).
  * Children started before it is ready start without it.
@@ -166,6 +167,7 @@ final class AotCacheTrainer {
         int[] pipe = Posix.pipe(Posix.O_CLOEXEC);
         int[] lifeline = Posix.pipe(Posix.O_CLOEXEC);
         int[] childOutput = Posix.pipe(Posix.O_CLOEXEC);
+        int counters = Posix.memfdCreate("echosuite-training-counters", LoggerCounters.BYTES);
         Thread drainFrames = drain(pipe[0], null);
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         Thread drainOutput = drain(childOutput[0], said);
@@ -175,7 +177,8 @@ final class AotCacheTrainer {
             int fd = listener.accept();
             int[] spare = Posix.socketPair();
             try {
-                trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], childOutput[1], pipe[1], lifeline[0]),
+                HandlerChildren.Shared fds = new HandlerChildren.Shared(childOutput[1], pipe[1], lifeline[0], counters);
+                trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], fds),
                         (pid, status) -> exit.complete(status));
                 Posix.closeQuietly(spare[1]);
                 // The parent's side of a hand-off, as the pool of spares does it.
@@ -190,6 +193,7 @@ final class AotCacheTrainer {
                 Posix.closeQuietly(childOutput[1]);
                 Posix.closeQuietly(pipe[1]);
                 Posix.closeQuietly(lifeline[0]);
+                Posix.closeQuietly(counters);
             }
             exercise(client);
         } finally {

@@ -6,15 +6,16 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Starts the two kinds of child JVM with {@code posix_spawn}, giving each exactly the file
  * descriptors it should hold and nothing else: where {@code echo_storeserv.c} calls
  * {@code fork()} and the child simply keeps {@code clnt_sock} and {@code fds[1]}, here the file
- * actions {@code dup2} the client socket to fd 0, the logger pipe to fd 3 and the lifeline
- * to fd 4, then close every
- * descriptor from 5 up ({@code addclosefrom_np}), so no child holds another's client, the
+ * actions {@code dup2} the client socket to fd 0, the logger pipe to fd 3, the lifeline
+ * to fd 4 and the logger's counters page to fd 5, then close every
+ * descriptor above the last ({@code addclosefrom_np}), so no child holds another's client, the
  * listening socket, the log file or the read end of the pipe.
  *
  * <p>The command line and the environment of each kind are fixed and built once (see
@@ -148,39 +149,43 @@ final class ChildLauncher {
      * The AOT training run ({@link AotCacheTrainer}): a spare like any other, with the same class
      * path and options, that records what it loads, links and profiles and writes the cache to
      * {@code output} when it exits. A spare runs every path a handler child can: its warm-up, the
-     * hand-off (FFM), then the client's connection as a child started on accept does. Its stdout
-     * and stderr go to {@code outputFd}; {@code spareSocketFd} becomes its fd 0.
+     * hand-off (FFM), then the client's connection as a child started on accept does. Its fds are
+     * those of {@link #spawnSpare}, from {@code fds}: the trainer's own pipe and counters page, and
+     * its output as stdout and stderr.
      */
-    int spawnTrainingSpare(Path output, int spareSocketFd, int outputFd, int pipeWriteFd, int lifelineFd)
-            throws Posix.PosixException {
+    int spawnTrainingSpare(Path output, int spareSocketFd, HandlerChildren.Shared fds) throws Posix.PosixException {
         return spawn(Posix.cStrings(arena, handlerCommand(handlerOptions(false), "-XX:AOTCacheOutput=" + output, true)),
-                new int[][] {{spareSocketFd, 0}, {outputFd, 1}, {outputFd, 2}, {pipeWriteFd, 3}, {lifelineFd, 4}}, 5);
+                handlerFds(spareSocketFd, fds, -1));
     }
 
     /**
      * Starts a handler child: {@code socketFd} (a client, or the listening socket in prefork
-     * mode) becomes its fd 0, {@code stderrFd} its fd 1 and 2, {@code pipeWriteFd} its fd 3,
-     * {@code lifelineFd} (read end of the parent's lifeline pipe) its fd 4, and in prefork mode
-     * {@code scoreboardFd} (the {@link Scoreboard} memfd; -1 otherwise) its fd 5.
+     * mode) becomes its fd 0, and {@code fds} the rest: stderr relay its fd 1 and 2, logger pipe
+     * write end its fd 3, lifeline (read end of the parent's lifeline pipe) its fd 4, the shared
+     * {@link LoggerCounters} page its fd 5, and in prefork mode {@code scoreboardFd} (the
+     * {@link Scoreboard} memfd; -1 otherwise) its fd 6.
      */
-    int spawnHandler(int socketFd, int stderrFd, int pipeWriteFd, int lifelineFd, int scoreboardFd)
-            throws Posix.PosixException {
-        if (scoreboardFd < 0) {
-            return spawn(handlerArgv, new int[][] {{socketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
-                    {lifelineFd, 4}}, 5);
-        }
-        return spawn(handlerArgv, new int[][] {{socketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
-                {lifelineFd, 4}, {scoreboardFd, 5}}, 6);
+    int spawnHandler(int socketFd, HandlerChildren.Shared fds, int scoreboardFd) throws Posix.PosixException {
+        return spawn(handlerArgv, handlerFds(socketFd, fds, scoreboardFd));
     }
 
     /**
      * Starts a spare handler child ({@link SpareChildren}): {@code spareSocketFd} (the child's
      * end of a Unix-domain socket pair, on which its client will arrive) becomes its fd 0, and
-     * fds 1 to 4 are those of {@link #spawnHandler}.
+     * fds 1 to 5 are those of {@link #spawnHandler}.
      */
-    int spawnSpare(int spareSocketFd, int stderrFd, int pipeWriteFd, int lifelineFd) throws Posix.PosixException {
-        return spawn(spareArgv, new int[][] {{spareSocketFd, 0}, {stderrFd, 1}, {stderrFd, 2}, {pipeWriteFd, 3},
-                {lifelineFd, 4}}, 5);
+    int spawnSpare(int spareSocketFd, HandlerChildren.Shared fds) throws Posix.PosixException {
+        return spawn(spareArgv, handlerFds(spareSocketFd, fds, -1));
+    }
+
+    /** A handler child's {@code dup2} pairs, in the order of {@link #spawnHandler}; the scoreboard only if not -1. */
+    private static int[][] handlerFds(int socketFd, HandlerChildren.Shared fds, int scoreboardFd) {
+        int[][] common = {{socketFd, 0}, {fds.stderrFd(), 1}, {fds.stderrFd(), 2}, {fds.pipeWriteFd(), 3},
+                {fds.lifelineFd(), 4}, {fds.countersFd(), 5}};
+        if (scoreboardFd < 0) return common;
+        int[][] withScoreboard = Arrays.copyOf(common, common.length + 1);
+        withScoreboard[common.length] = new int[] {scoreboardFd, 6};
+        return withScoreboard;
     }
 
     /**
@@ -188,11 +193,13 @@ final class ChildLauncher {
      * {@code countersFd} (the shared {@link LoggerCounters} page) its fd 3.
      */
     int spawnLogger(int pipeReadFd, int countersFd) throws Posix.PosixException {
-        return spawn(loggerArgv, new int[][] {{pipeReadFd, 0}, {2, 1}, {countersFd, 3}}, 4);
+        return spawn(loggerArgv, new int[][] {{pipeReadFd, 0}, {2, 1}, {countersFd, 3}});
     }
 
-    /** posix_spawn with the file actions: each {@code dup2(from, to)} in order, then close everything from {@code closeFrom} up. */
-    private int spawn(MemorySegment argv, int[][] dup2, int closeFrom) throws Posix.PosixException {
+    /** posix_spawn with the file actions: each {@code dup2(from, to)} in order, then close every descriptor above the targets. */
+    private int spawn(MemorySegment argv, int[][] dup2) throws Posix.PosixException {
+        int closeFrom = 0;
+        for (int[] d : dup2) closeFrom = Math.max(closeFrom, d[1] + 1);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment actions = call.allocate(Posix.FILE_ACTIONS_BYTES, 16);
             Posix.fileActionsInit(actions);

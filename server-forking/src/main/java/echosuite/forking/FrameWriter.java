@@ -17,11 +17,16 @@ import java.util.zip.CRC32C;
  * <p>Backpressure: when the pipe is full (the logger is behind) the write blocks, so the child
  * stops reading its client, which is what protocol.md asks for. One instance per process,
  * used by one thread at a time.
+ *
+ * <p>Before the first frame of a batch goes into the pipe, the batch's records are added to
+ * {@link LoggerCounters#SENT}: a count kept by the writer, so that records a killed logger had
+ * already taken out of the pipe, but not yet counted, are still known to have been sent.
  */
 final class FrameWriter implements RecordSink {
 
     private final OutputStream pipe;
     private final int childId;
+    private final LoggerCounters counters;
     private final byte[] frameBytes = new byte[LogFrame.MAX_BYTES];
     private final ByteBuffer frame = ByteBuffer.wrap(frameBytes);
     private final CRC32C crc = new CRC32C();
@@ -30,10 +35,13 @@ final class FrameWriter implements RecordSink {
      * @param pipe    an unbuffered stream whose every {@code write(b, off, len)} is one
      *                {@code write()} system call on the pipe (a {@code FileOutputStream})
      * @param childId the writer's id in every frame: its pid
+     * @param counters where the records are counted as {@link LoggerCounters#SENT}: the page the
+     *                 logger shares, or {@link LoggerCounters#unshared()} when no logger reads {@code pipe}
      */
-    FrameWriter(OutputStream pipe, int childId) {
+    FrameWriter(OutputStream pipe, int childId, LoggerCounters counters) {
         this.pipe = pipe;
         this.childId = childId;
+        this.counters = counters;
     }
 
     /** Sends the batch's records as DATA frames: FIRST on the first, LAST on the last. */
@@ -42,6 +50,7 @@ final class FrameWriter implements RecordSink {
         if (batch.isEmpty()) return;
         int records = batch.records();
         byte[] bytes = batch.take();
+        counters.addShared(LoggerCounters.SENT, records);   // before the write: killed in between, they count as lost
         for (int off = 0; off < bytes.length; off += LogFrame.MAX_PAYLOAD) {
             int len = Math.min(LogFrame.MAX_PAYLOAD, bytes.length - off);
             byte flags = (byte) ((off == 0 ? LogFrame.FIRST : 0) | (off + len == bytes.length ? LogFrame.LAST : 0));

@@ -45,8 +45,11 @@ final class HandlerChildren {
         this.stderr = new ChildErrorRelay(BurstReporter.stderr("server-forking child"));
     }
 
-    /** The descriptors every handler child gets besides its socket: the parent's ends it shares with all of them. */
-    record Shared(int stderrFd, int pipeWriteFd, int lifelineFd) { }
+    /**
+     * The descriptors every handler child gets besides its socket: the parent's ends it shares
+     * with all of them, and the {@link LoggerCounters} page the child counts its records in.
+     */
+    record Shared(int stderrFd, int pipeWriteFd, int lifelineFd, int countersFd) { }
 
     /** Starts one child with the {@link Shared} descriptors; returns its pid. */
     @FunctionalInterface
@@ -60,13 +63,12 @@ final class HandlerChildren {
      * child ended and was accounted for.
      */
     int spawn(ChildLauncher launcher, int socketFd, int scoreboardFd, IntConsumer onExit) throws Posix.PosixException {
-        return spawn(shared -> launcher.spawnHandler(socketFd, shared.stderrFd(), shared.pipeWriteFd(), shared.lifelineFd(),
-                scoreboardFd), onExit);
+        return spawn(shared -> launcher.spawnHandler(socketFd, shared, scoreboardFd), onExit);
     }
 
     /** Spawns a handler child with {@code start} (a spare, say) and registers it; {@code onExit} as above. */
     int spawn(Start start, IntConsumer onExit) throws Posix.PosixException {
-        Shared shared = new Shared(stderr.writeFd(), logger.pipeWriteFd(), lifeline[0]);
+        Shared shared = new Shared(stderr.writeFd(), logger.pipeWriteFd(), lifeline[0], logger.countersFd());
         // Registered in `live` inside the spawn, under the reaper's lock, so that the exit
         // listener of a child that ends at once always finds it there.
         return reaper.spawn(() -> {

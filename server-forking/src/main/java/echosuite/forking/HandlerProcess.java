@@ -29,7 +29,9 @@ import java.nio.file.Path;
  *   <li>fd 3: the write end of the logger pipe ({@link FrameWriter});</li>
  *   <li>fd 4: the read end of the parent's lifeline pipe, whose write end only the parent
  *       holds;</li>
- *   <li>prefork only, fd 5: the {@link Scoreboard}. Nothing else.</li>
+ *   <li>fd 5: the {@link LoggerCounters} page, where {@link FrameWriter} counts the records it is
+ *       about to send ({@link LoggerCounters#SENT});</li>
+ *   <li>prefork only, fd 6: the {@link Scoreboard}. Nothing else.</li>
  * </ul>
  * Why fd 3 and not stdout: when a channel from {@code System.inheritedChannel()} is closed,
  * the JDK points fds 0, 1 and 2 at {@code /dev/null} (inetd style), so anything written to
@@ -83,7 +85,8 @@ public final class HandlerProcess {
         long maxPerChild = Long.parseLong(args[2]);
         long idleTimeoutMillis = Long.parseLong(args[3]);
         int pid = (int) ProcessHandle.current().pid();
-        FrameWriter frames = new FrameWriter(pipe, pid);
+        // Mapped at start: one open and mmap, before a spare says it is ready (off its client's path).
+        FrameWriter frames = new FrameWriter(pipe, pid, LoggerCounters.map(Path.of("/proc/self/fd/5")));
         // String.concat, not "+": an indy string concatenation would spin method handles at its
         // first use, a few milliseconds of every connection's start.
         BurstReporter reporter = BurstReporter.stderr("server-forking child ".concat(Integer.toString(pid)));
@@ -147,7 +150,7 @@ public final class HandlerProcess {
     private static int acceptLoop(ServerSocketChannel server, int maxLine, long idleTimeoutMillis, int maxConnections,
                                   long maxPerChild, int pid, FrameWriter frames, BurstReporter reporter) throws IOException {
         listener = server;
-        Scoreboard scoreboard = Scoreboard.map(Path.of("/proc/self/fd/5"));
+        Scoreboard scoreboard = Scoreboard.map(Path.of("/proc/self/fd/6"));
         scoreboard.claimSlot(pid);
         if (ending) return 0;
         int status = 0;

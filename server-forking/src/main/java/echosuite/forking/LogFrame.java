@@ -76,13 +76,23 @@ final class LogFrame {
      */
     static int check(byte[] bytes, int off, int available, CRC32C crc) {
         if (available < HEADER_BYTES) return available >= 2 && !magicAt(bytes, off) ? -1 : 0;
+        int length = plausibleLength(bytes, off);
+        if (length < 0) return -1;
+        if (available < length) return 0;
+        return checksum(bytes, off, length, crc) == ByteBuffer.wrap(bytes, off, HEADER_BYTES).slice().getInt(CRC_OFFSET) ? length : -1;
+    }
+
+    /**
+     * The length of the frame whose header (all {@link #HEADER_BYTES} of it) is at {@code off},
+     * judged by the header's fields alone, or -1 if they do not make a frame header. Its checksum
+     * is not checked: that needs the whole frame ({@link #check}).
+     */
+    static int plausibleLength(byte[] bytes, int off) {
         ByteBuffer header = ByteBuffer.wrap(bytes, off, HEADER_BYTES).slice();
         byte type = header.get(2);
         int payload = header.getInt(12);
         if (header.getShort(0) != MAGIC || type < DATA || type > GONE || payload < 0 || payload > MAX_PAYLOAD) return -1;
-        int length = HEADER_BYTES + payload;
-        if (available < length) return 0;
-        return checksum(bytes, off, length, crc) == header.getInt(CRC_OFFSET) ? length : -1;
+        return HEADER_BYTES + payload;
     }
 
     private static boolean magicAt(byte[] bytes, int off) {

@@ -69,7 +69,6 @@ public final class LoggerProcess {
         FrameAssembler assembler = new FrameAssembler(new FrameAssembler.Output() {
             @Override
             public void batch(byte[] records, int count) {
-                counters.add(LoggerCounters.RECEIVED, count);            // before the hand-off: RECEIVED >= WRITTEN
                 try {
                     file.appendRecords(records, count);
                 } catch (InterruptedException e) {
@@ -87,12 +86,13 @@ public final class LoggerProcess {
 
             @Override
             public void lost(int records, String why) {
-                counters.add(LoggerCounters.LOST, records);
+                // Counted already: received when read, never written, so in RECEIVED - WRITTEN.
                 reporter.report(records + " record(s) lost: " + why);
             }
         });
 
-        FrameReader frames = new FrameReader(pipe);
+        // Received as soon as read, before any of the chunk is handed on: RECEIVED >= WRITTEN, always.
+        FrameReader frames = new FrameReader(pipe, records -> counters.add(LoggerCounters.RECEIVED, records));
         while (true) {
             ByteBuffer frame;
             try {

@@ -23,8 +23,10 @@ import java.util.zip.CRC32C;
  * notice; a new logger is started on the same read end and carries on from the next intact
  * frame ({@link FrameReader}). What can be lost is only what the dead logger
  * had read and not yet written: {@code received - written} of the shared {@link LoggerCounters},
- * an upper bound, reported on stderr and added to {@code recordsLost}; plus batches whose start
- * it had read, which its successor counts when it meets their rest.
+ * an upper bound reported on stderr at its death. The summary's {@code recordsLost} does not
+ * rest on what a logger managed to count before it died: it is {@code sent - written}, where the
+ * handler children count what they send before they write it, read once every child and the
+ * last logger have ended.
  *
  * <p>The pipe's capacity is raised to 1 MiB, which with the logger's own {@code --max-log-backlog} bounds how far logging may fall behind
  * before handler children block.
@@ -49,7 +51,6 @@ final class LoggerSupervisor {
     private volatile boolean loggerRunning;
     private volatile long startedMillis;
     private volatile boolean finishing;
-    private long lostAtDeaths;           // only the reaper thread writes it
 
     private LoggerSupervisor(ChildLauncher launcher, Reaper reaper, BurstReporter reporter,
                              int[] pipe, int countersFd, LoggerCounters counters) {
@@ -91,6 +92,11 @@ final class LoggerSupervisor {
         return pipe[1];
     }
 
+    /** The shared {@link LoggerCounters} page, to hand to handler children as their fd 5. */
+    int countersFd() {
+        return countersFd;
+    }
+
     /**
      * A handler child ended without finishing cleanly (killed, crashed): tells the logger, in
      * order after everything that child wrote, so it drops the child's unfinished batch (counted
@@ -105,11 +111,14 @@ final class LoggerSupervisor {
         return counters;
     }
 
-    /** Records that may have been lost: dead loggers' unwritten records plus batches cut short. */
+    /**
+     * Records that were or may have been lost: what handler children sent (or were about to)
+     * and no logger wrote: batches cut short, records given up, a killed logger's unwritten ones,
+     * what was left in the pipe. Exact only after {@link #finish} and once every handler child
+     * has ended, as {@code ForkingModel.shutdown} calls it.
+     */
     long recordsLost() {
-        synchronized (this) {
-            return lostAtDeaths + counters.get(LoggerCounters.LOST);
-        }
+        return counters.get(LoggerCounters.SENT) - counters.get(LoggerCounters.WRITTEN);
     }
 
     /**
@@ -132,8 +141,9 @@ final class LoggerSupervisor {
      * Graceful end, once every handler child has been reaped: closes the parent's write end, so
      * the logger reads to end of file, writes the rest and exits. Waits for that until
      * {@code deadline}; then tells it to give up on its storage ({@link #giveUpStorage}) and waits
-     * {@value #GIVE_UP_GRACE_MILLIS} ms more; then kills it (and counts what it had not written as
-     * lost; what was still in the pipe is then lost uncounted, which the give-up exists to avoid).
+     * {@value #GIVE_UP_GRACE_MILLIS} ms more; then kills it (what it had not written, and what was
+     * still in the pipe, is then lost and counted in {@link #recordsLost}; the give-up exists to
+     * write what can be written first).
      * Returns true if the logger ended by itself.
      */
     boolean finish(Instant deadline) throws InterruptedException {
@@ -179,7 +189,6 @@ final class LoggerSupervisor {
         synchronized (this) {
             loggerRunning = false;
             lost = counters.get(LoggerCounters.RECEIVED) - counters.get(LoggerCounters.WRITTEN);
-            lostAtDeaths += lost;
             counters.set(LoggerCounters.RECEIVED, counters.get(LoggerCounters.WRITTEN));   // the next logger starts level
         }
         if (finishing && Posix.exitedCleanly(status)) return;

@@ -39,7 +39,7 @@ final class Scoreboard {
         this.page = page;
     }
 
-    /** Maps the page: {@code /proc/self/fd/5} in a child, {@code /proc/self/fd/N} in the parent. */
+    /** Maps the page: {@code /proc/self/fd/6} in a child, {@code /proc/self/fd/N} in the parent. */
     static Scoreboard map(Path file) throws IOException {
         return new Scoreboard(SharedPage.map(file));
     }

@@ -188,7 +188,7 @@ final class SpareChildren {
             }
             spare = new Spare(pair[0]);
             try {
-                int pid = children.spawn(s -> launcher.spawnSpare(pair[1], s.stderrFd(), s.pipeWriteFd(), s.lifelineFd()),
+                int pid = children.spawn(s -> launcher.spawnSpare(pair[1], s),
                         p -> ended(spare));
                 Thread.ofPlatform().name("spare-" + pid).daemon(true).start(() -> waitUntilWarm(spare));
             } catch (Posix.PosixException e) {

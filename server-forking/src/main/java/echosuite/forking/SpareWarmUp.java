@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * its own echo path, the same {@link BlockingConnection} and {@link FrameWriter} a client will
  * meet, over a loopback connection to itself, so that the JIT has compiled the loop before the
  * first client's byte arrives instead of while that client waits. The records of this
- * conversation go to {@code /dev/null}, never to the logger: they are not a client's.
+ * conversation go to {@code /dev/null}, never to the logger, and are counted in a page of the
+ * spare's own ({@link LoggerCounters#unshared()}), never in the shared one: they are not a client's.
  *
  * <p>The work is bounded (a fixed number of 64-byte round trips, chosen by measurement: see
  * docs/models.md) and is paid while the child is idle, off every connection's path.
@@ -72,7 +73,7 @@ final class SpareWarmUp {
                  SocketChannel served = listener.accept()) {
                 BurstReporter quiet = BurstReporter.stderr("server-forking spare ".concat(Integer.toString(pid)));
                 Thread loop = Thread.ofPlatform().name("warm-up").start(new BlockingConnection(
-                        served, maxLine, 0, new FrameWriter(discard, pid), new ServerCounters(), quiet, () -> { }));
+                        served, maxLine, 0, new FrameWriter(discard, pid, LoggerCounters.unshared()), new ServerCounters(), quiet, () -> { }));
                 ByteBuffer out = ByteBuffer.wrap(MESSAGE);
                 ByteBuffer in = ByteBuffer.allocate(MESSAGE.length);
                 for (int i = 0; i < messages; i++) {

@@ -68,18 +68,17 @@ class FaultIsolationTest {
     }
 
     /**
-     * Run with children started on accept ({@code --spares 0}). A warm spare writes its records
-     * faster, the logger then reads many more frames per {@code read()}, and a kill between that
-     * read and the frames' assembly loses records that no counter has seen yet: 26 of 900 in one
-     * of three runs with spares. That gap (records lost uncounted) is a known defect, recorded in
-     * docs/reliability.md; this test keeps checking the accounting where it holds.
+     * Runs with the default warm spares: the kill tends to meet a spare's first batch just as the
+     * logger's {@code read()} has taken it out of the pipe, before the logger could count it. What
+     * is lost is still counted, because the children count what they send before they write it:
+     * {@code recordsLogged + recordsLost} is exactly every record sent.
      */
     @Test
     void killingTheLoggerRestartsItOnTheSamePipeAndWhatMayBeLostIsCounted() throws Exception {
         Path log = dir.resolve("log.txt");
         int perPhase = 300;
         long oldLogger;
-        try (ForkingProcess server = ForkingProcess.start(log, "--spares", "0")) {
+        try (ForkingProcess server = ForkingProcess.start(log)) {
             long parent = server.pid();
             oldLogger = ForkingProcess.loggerOf(parent);
             assertTrue(oldLogger > 0, "the logger runs");
@@ -110,9 +109,12 @@ class FaultIsolationTest {
 
             // Every record is either in the log or counted as possibly lost; none is torn or doubled.
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            assertEquals(lines.size(), summary.get("recordsLogged"), "the summary counts what is in the file: " + summary);
-            assertTrue(summary.get("recordsLogged") + summary.get("recordsLost") >= 3L * perPhase,
-                    "logged + possibly lost covers everything sent: " + summary);
+            // The file may hold more than recordsLogged: a logger killed after a write and before it
+            // counted it leaves those records counted lost (an over-count, never an under-count).
+            assertTrue(lines.size() >= summary.get("recordsLogged"), "the summary counts no more than is in the file: "
+                    + lines.size() + " lines, " + summary);
+            assertEquals(3L * perPhase, summary.get("recordsLogged") + summary.get("recordsLost"),
+                    "logged + lost is every record sent: " + summary + "; stderr " + server.stderr());
             Set<String> seen = new HashSet<>();
             int lastBefore = -1;
             for (String line : lines) {

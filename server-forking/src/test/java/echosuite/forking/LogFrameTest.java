@@ -55,6 +55,26 @@ class LogFrameTest {
         writer.accept(batch);
     }
 
+    /** What a stream sees of each {@code write(b, off, len)}. */
+    interface Write {
+        void write(byte[] b, int off, int len);
+    }
+
+    /** A stream that passes each write to {@code each} and fails a test that writes less than a frame at once. */
+    static java.io.OutputStream frameByFrame(Write each) {
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new AssertionError("frames are written whole");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                each.write(b, off, len);
+            }
+        };
+    }
+
     static Collected readAll(byte[] stream) throws IOException {
         Collected out = new Collected();
         FrameAssembler assembler = new FrameAssembler(out);
@@ -67,18 +87,10 @@ class LogFrameTest {
     void aBatchLongerThanAFrameIsCutIntoFramesOfAtMostPipeBufAndPutBackTogether() throws IOException {
         ByteArrayOutputStream pipe = new ByteArrayOutputStream();
         List<Integer> writes = new ArrayList<>();
-        FrameWriter writer = new FrameWriter(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                throw new AssertionError("frames are written whole");
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                writes.add(len);
-                pipe.write(b, off, len);
-            }
-        }, 7);
+        FrameWriter writer = new FrameWriter(frameByFrame((b, off, len) -> {
+            writes.add(len);
+            pipe.write(b, off, len);
+        }), 7, LoggerCounters.unshared());
         String big = "x".repeat(20_000) + "\n" + "y".repeat(100) + "\n";
         send(writer, big);
         writer.report(big.length(), 0, 0);
@@ -93,9 +105,41 @@ class LogFrameTest {
     }
 
     @Test
+    void theWriterCountsABatchsRecordsAsSentBeforeItWritesTheBatchsFirstFrame() throws IOException {
+        LoggerCounters counters = LoggerCounters.unshared();
+        List<Long> sentAtEachWrite = new ArrayList<>();
+        FrameWriter writer = new FrameWriter(frameByFrame((b, off, len) -> sentAtEachWrite.add(counters.get(LoggerCounters.SENT))),
+                7, counters);
+        send(writer, "a\n" + "x".repeat(9000) + "\n");           // 2 records in 3 frames
+        send(writer, "b\nc\nd\n");                               // 3 records in 1 frame
+        assertEquals(List.of(2L, 2L, 2L, 5L), sentAtEachWrite, "each batch counted once, before its first frame");
+    }
+
+    @Test
+    void theRecordsOfEveryBatchInAReadAreCountedBeforeItsFirstFrameIsHandedOn() throws IOException {
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(pipe, 7, LoggerCounters.unshared());
+        send(writer, "d\n".repeat(3000));                          // 3,000 records over several frames
+        send(writer, "a\nb\n");                                   // 2 records
+        send(writer, "c\n");                                       // 1, in the frame the read cuts
+        byte[] stream = pipe.toByteArray();
+        // The read ends inside the last frame's payload: a header read whole is counted all the same.
+        int cut = stream.length - 1;
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(Arrays.copyOf(stream, cut)), received::addAndGet);
+        assertTrue(reader.next() != null);
+        assertEquals(3003, received.get(), "every batch whose first header was read is counted on the first read");
+        while (reader.next() != null) {
+            // the rest of the frames, the cut one skipped at end of file
+        }
+        assertEquals(3003, received.get(), "and never counted twice");
+        assertTrue(reader.skippedBytes() > 0, "the frame cut by the end of the read was never handed on");
+    }
+
+    @Test
     void aReportCarriesItsFourCountsToTheLogger() throws IOException {
         ByteArrayOutputStream pipe = new ByteArrayOutputStream();
-        FrameWriter writer = new FrameWriter(pipe, 3);
+        FrameWriter writer = new FrameWriter(pipe, 3, LoggerCounters.unshared());
         writer.report(12, 0, 1);                                  // a connection ended by --idle-timeout
         writer.report(5, 1, 0);                                   // one that ended on an error
         Collected out = readAll(pipe.toByteArray());
@@ -109,8 +153,8 @@ class LogFrameTest {
     void framesOfTwoChildrenInterleavedAreReassembledPerChild() throws IOException {
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        send(new FrameWriter(a, 1), "A".repeat(9000) + "\n");
-        send(new FrameWriter(b, 2), "B".repeat(9000) + "\n");
+        send(new FrameWriter(a, 1, LoggerCounters.unshared()), "A".repeat(9000) + "\n");
+        send(new FrameWriter(b, 2, LoggerCounters.unshared()), "B".repeat(9000) + "\n");
         List<byte[]> framesA = split(a.toByteArray());
         List<byte[]> framesB = split(b.toByteArray());
         ByteArrayOutputStream pipe = new ByteArrayOutputStream();
@@ -132,7 +176,7 @@ class LogFrameTest {
     @Test
     void aLoggerStartingMidStreamResynchronisesAndCountsTheCutBatchAsLost() throws IOException {
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        FrameWriter one = new FrameWriter(stream, 1);
+        FrameWriter one = new FrameWriter(stream, 1, LoggerCounters.unshared());
         send(one, "lost 1\n" + "z".repeat(6000) + "\nlost 3\n");   // 3 records in 2 frames
         send(one, "kept\n");
         byte[] all = stream.toByteArray();
@@ -152,7 +196,7 @@ class LogFrameTest {
     @Test
     void aChildThatDiesMidBatchHasItsPartialBatchDroppedAndCountedWhenTheParentSaysGone() throws IOException {
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        send(new FrameWriter(stream, 5), "r1\nr2\n" + "q".repeat(5000) + "\n");
+        send(new FrameWriter(stream, 5, LoggerCounters.unshared()), "r1\nr2\n" + "q".repeat(5000) + "\n");
         List<byte[]> frames = split(stream.toByteArray());
         ByteArrayOutputStream pipe = new ByteArrayOutputStream();
         pipe.writeBytes(frames.getFirst());                          // killed after the first frame
