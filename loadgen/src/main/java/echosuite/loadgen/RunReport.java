@@ -57,7 +57,7 @@ final class RunReport {
     /** "every connection's first echo 2.41 s after the first connect" or why not. */
     static String firstEchoLine(RunResult r) {
         String all = r.allFirstEchoNs >= 0
-                ? "every connection's first echo " + Units.duration(r.allFirstEchoNs) + " after the first connect"
+                ? "every connection's first echo " + Units.latency(r.allFirstEchoNs) + " after the first connect"
                 : "not every connection had its first echo";
         if (!r.warmupLimitReached()) return all;
         return all + String.format(Locale.ROOT, "; %,d still had none when the warm-up limit (%s) opened the window",
