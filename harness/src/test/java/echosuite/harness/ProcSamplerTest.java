@@ -1,5 +1,7 @@
 package echosuite.harness;
 
+import echosuite.procfs.ProcFs;
+import echosuite.procfs.ProcStat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +54,12 @@ class ProcSamplerTest {
         long child1 = readyPid(out);
         long child2 = readyPid(out);
 
-        ProcSampler sampler = new ProcSampler();
-        List<ProcSampler.Stat> tree = sampler.tree(p.pid());
+        ProcFs proc = new ProcFs();
+        List<ProcStat> tree = proc.tree(p.pid());
         assertEquals(List.of(p.pid(), child1, child2).stream().sorted().toList(),
-                tree.stream().map(ProcSampler.Stat::pid).sorted().toList(), "the tree is the shell and its two sleeps");
+                tree.stream().map(ProcStat::pid).sorted().toList(), "the tree is the shell and its two child shells");
+
+        ProcSampler sampler = new ProcSampler();
 
         ProcessTreeSample s = sampler.sample(p.pid());
         assertEquals(3, s.processes());
@@ -65,7 +69,7 @@ class ProcSamplerTest {
         assertEquals(1, one.processes());
         assertTrue(one.rssBytes() > 0 && one.pssBytes() > 0, "a live shell has resident pages: " + one);
         long sum = 0;
-        for (ProcSampler.Stat st : tree) sum += sampler.memory(st.pid())[0];
+        for (ProcStat st : tree) sum += proc.smapsRollup(st.pid()).rssBytes();
         // Each process's RSS is read separately, a moment apart; the blocked shells do not change
         // meanwhile except for the odd page, so allow 5 %.
         assertEquals(sum, s.rssBytes(), sum * 0.05, "the tree's RSS is the sum of its processes': " + s);
