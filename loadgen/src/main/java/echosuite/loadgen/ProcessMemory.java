@@ -1,29 +1,21 @@
 package echosuite.loadgen;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import echosuite.procfs.ProcFs;
+import echosuite.procfs.ProcStatus;
 
-/** The load generator's own memory, from {@code /proc/self/status} (Linux). */
+/** The load generator's own memory, from {@code /proc/PID/status} (Linux) as {@link ProcFs} reads it. */
 final class ProcessMemory {
 
     private ProcessMemory() { }
 
     /** {VmRSS, VmHWM} in KiB (resident now, peak resident); -1 where unknown (not Linux). */
     static long[] rssKiB() {
-        long rss = -1, peak = -1;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) rss = kib(line);
-                else if (line.startsWith("VmHWM:")) peak = kib(line);
-            }
-        } catch (IOException | RuntimeException e) {
+            ProcStatus s = new ProcFs().status(ProcessHandle.current().pid());
+            return new long[] {s.vmRssBytes() / 1024, s.vmHwmBytes() / 1024};
+        } catch (java.io.IOException | RuntimeException e) {
             // not Linux, or /proc not mounted: report unknown
+            return new long[] {-1, -1};
         }
-        return new long[] {rss, peak};
-    }
-
-    private static long kib(String line) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
 }
