@@ -1,12 +1,21 @@
 package echosuite.conformance;
 
+import echosuite.procfs.ProcFs;
+import echosuite.procfs.ProcStat;
+import echosuite.procfs.ProcStatus;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.List;
 
-/** Readings of a process (and its descendants) from {@code /proc}: resident memory, CPU time, sockets. */
+/**
+ * Readings of a process (and its descendants) through {@link ProcFs}: resident memory, CPU time,
+ * sockets; and the connections on a port, from the kernel's socket tables.
+ */
 final class ProcessTree {
+
+    private static final ProcFs PROC = new ProcFs();
 
     private ProcessTree() { }
 
@@ -17,32 +26,22 @@ final class ProcessTree {
 
     /**
      * CPU time (user + system) the process {@code pid} has used so far, all its threads, in
-     * seconds: fields 14 and 15 of {@code /proc/PID/stat}, in clock ticks of {@value #USER_HZ} Hz
-     * (Linux's USER_HZ, fixed by its ABI on the architectures the suite runs on).
+     * seconds (from {@code /proc/PID/stat}, see {@link ProcStat#cpuMicros}).
      */
     static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");   // f[0] is field 3 (state)
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) USER_HZ;
+        return PROC.stat(pid).cpuMicros() / 1e6;
     }
 
     /** Open sockets of the process {@code pid} (entries of {@code /proc/PID/fd} that link to {@code socket:[...]}). */
     static int openSockets(long pid) throws IOException {
-        return openFds(pid)[1];
+        return sockets(PROC.fdTargets(pid));
     }
 
-    /** {@link #cpuSeconds} summed over {@code pid} and its descendants; processes that exit meanwhile are skipped. */
+    /** {@link #cpuSeconds} summed over {@code pid} and its descendants, as they are at one listing. */
     static double treeCpuSeconds(long pid) {
-        ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
-        double sum = 0;
-        for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).toList()) {
-            try {
-                sum += cpuSeconds(p.pid());
-            } catch (IOException gone) {
-                // exited between listing and reading
-            }
-        }
-        return sum;
+        long micros = 0;
+        for (ProcStat s : tree(pid)) micros += s.cpuMicros();
+        return micros / 1e6;
     }
 
     /**
@@ -55,8 +54,6 @@ final class ProcessTree {
         Thread.sleep(window.toMillis());   // the measuring window itself
         return (treeCpuSeconds(pid) - before) / ((System.nanoTime() - t0) / 1e9);
     }
-
-    static final int USER_HZ = 100;
 
     /**
      * What a server holds at one moment, summed over its process and every descendant: the
@@ -80,29 +77,26 @@ final class ProcessTree {
 
     /** Reads {@link Usage} of {@code pid} and its descendants; processes that exit meanwhile are skipped. */
     static Usage usage(long pid) {
-        ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
         int processes = 0, threads = 0, fds = 0, sockets = 0, zombies = 0;
-        long rss = 0;
-        for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).toList()) {
+        long rssBytes = 0;
+        for (ProcStat s : tree(pid)) {
+            if (s.zombie()) {
+                zombies++;
+                continue;
+            }
             try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
-                if (stat.charAt(stat.lastIndexOf(')') + 2) == 'Z') {
-                    zombies++;
-                    continue;
-                }
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
-                    if (line.startsWith("Threads:")) threads += Integer.parseInt(line.replaceAll("[^0-9]", ""));
-                    if (line.startsWith("VmRSS:")) rss += Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-                int[] open = openFds(p.pid());
-                fds += open[0];
-                sockets += open[1];
+                ProcStatus status = PROC.status(s.pid());
+                List<String> open = PROC.fdTargets(s.pid());
+                threads += status.threads();
+                rssBytes += status.vmRssBytes();
+                fds += open.size();
+                sockets += sockets(open);
                 processes++;
-            } catch (IOException | java.nio.file.DirectoryIteratorException gone) {
+            } catch (IOException gone) {
                 // the process exited between listing and reading: it holds nothing any more
             }
         }
-        return new Usage(processes, threads, fds, sockets, rss, zombies);
+        return new Usage(processes, threads, fds, sockets, rssBytes / 1024, zombies);
     }
 
     /**
@@ -125,20 +119,14 @@ final class ProcessTree {
         return n;
     }
 
-    /** {open descriptors, sockets among them} of one process. */
-    private static int[] openFds(long pid) throws IOException {
-        int fds = 0, sockets = 0;
-        try (var dir = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
-            for (Path fd : dir) {
-                fds++;
-                try {
-                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) sockets++;
-                } catch (IOException closedMeanwhile) {
-                    fds--;
-                }
-            }
-        }
-        return new int[] {fds, sockets};
+    /** {@code pid} and its descendants; fails the test if {@code pid} is gone. */
+    private static List<ProcStat> tree(long pid) {
+        List<ProcStat> tree = PROC.tree(pid);
+        if (tree.isEmpty()) throw new AssertionError("no process " + pid);
+        return tree;
     }
 
+    private static int sockets(List<String> fdTargets) {
+        return (int) fdTargets.stream().filter(t -> t.startsWith("socket:")).count();
+    }
 }

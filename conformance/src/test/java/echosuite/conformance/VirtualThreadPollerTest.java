@@ -1,12 +1,11 @@
 package echosuite.conformance;
 
+import echosuite.procfs.ProcFs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,14 +31,6 @@ class VirtualThreadPollerTest {
     }
 
     private static long epollDescriptors(long pid) throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().contains("eventpoll");
-                } catch (IOException gone) {
-                    return false;
-                }
-            }).count();
-        }
+        return new ProcFs().fdTargets(pid).stream().filter(target -> target.contains("eventpoll")).count();
     }
 }
