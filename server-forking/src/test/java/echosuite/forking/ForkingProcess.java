@@ -1,5 +1,7 @@
 package echosuite.forking;
 
+import echosuite.procfs.ProcFs;
+import echosuite.procfs.ProcStat;
 import echosuite.protocol.Summary;
 
 import java.io.BufferedReader;
@@ -137,53 +139,29 @@ final class ForkingProcess implements AutoCloseable {
 
     // --- /proc ---------------------------------------------------------------------------------
 
+    private static final ProcFs PROC = new ProcFs();
+
     /** Pids of the processes whose parent is {@code pid}, with their state letter (R, S, Z, ...). */
-    static Map<Long, Character> children(long pid) throws IOException {
+    static Map<Long, Character> children(long pid) {
         Map<Long, Character> out = new java.util.HashMap<>();
-        try (var dirs = Files.list(Path.of("/proc"))) {
-            for (Path d : dirs.toList()) {
-                String name = d.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) continue;
-                String stat;
-                try {
-                    stat = Files.readString(d.resolve("stat"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'
-                String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                if (Long.parseLong(rest[1]) == pid) out.put(Long.parseLong(name), rest[0].charAt(0));
-            }
-        }
+        for (ProcStat child : PROC.children(pid)) out.put(child.pid(), child.state());
         return out;
     }
 
     /** Open file descriptors of {@code pid}, as their link targets ("socket:[123]", "pipe:[45]", ...). */
     static List<String> fds(long pid) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    out.add(Files.readSymbolicLink(fd).toString());
-                } catch (IOException closedMeanwhile) {
-                    // the fd was closed between listing and reading
-                }
-            }
-        }
-        return out;
+        return PROC.fdTargets(pid);
     }
 
     /** The environment of {@code pid}, one "NAME=value" per entry, from {@code /proc/PID/environ}. */
     static List<String> environment(long pid) throws IOException {
-        String all = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8);
-        return all.isEmpty() ? List.of() : List.of(all.split("\0"));
+        return PROC.environment(pid);
     }
 
     /** The command line of {@code pid}, words joined by spaces ("" if gone). */
     static String cmdline(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ');
+            return String.join(" ", PROC.cmdline(pid));
         } catch (IOException gone) {
             return "";
         }
