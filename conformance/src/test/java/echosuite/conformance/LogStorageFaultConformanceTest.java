@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -76,16 +77,9 @@ class LogStorageFaultConformanceTest {
         try (RandomAccessFile storage = new RandomAccessFile(fifo.toFile(), "rw");   // a reader that does not read
              ServerProcess p = ServerProcess.start(server, fifo, "--max-log-backlog", "65536");
              EchoClient client = new EchoClient(p.port())) {
-            AtomicLong echoed = new AtomicLong();
-            CompletableFuture<byte[]> echo = readAll(client.socket.getInputStream(), records.length, echoed);
-            CompletableFuture<Void> sent = sendThenHalfClose(client, records);
-
-            p.awaitStderrLine(STALL_REPORT, REPORT_LIMIT);
-            assertTrue(echoed.get() < records.length, "the server echoed all " + records.length
-                    + " bytes while its log file took none: records must have been dropped");
+            CompletableFuture<byte[]> echo = sendUntilTheLogStops(p, client, records, STALL_REPORT, "its log file took none");
 
             CompletableFuture<byte[]> logged = readAll(new FileInputStream(storage.getFD()), records.length, new AtomicLong());
-            sent.get(REPORT_LIMIT.toSeconds(), TimeUnit.SECONDS);
             assertArrayEquals(records, echo.get(REPORT_LIMIT.toSeconds(), TimeUnit.SECONDS), "every byte echoed after the storage recovered");
             assertArrayEquals(records, logged.get(REPORT_LIMIT.toSeconds(), TimeUnit.SECONDS),
                     "the log holds every record once, in order");
@@ -142,23 +136,17 @@ class LogStorageFaultConformanceTest {
             Path log = fs.root().resolve("log.txt");
             try (ServerProcess p = ServerProcess.start(server, log, "--max-log-backlog", "65536");
                  EchoClient client = new EchoClient(p.port())) {
-                AtomicLong echoed = new AtomicLong();
-                CompletableFuture<byte[]> echo = readAll(client.socket.getInputStream(), records.length, echoed);
-                CompletableFuture<Void> sent = sendThenHalfClose(client, records);
+                CompletableFuture<byte[]> echo = sendUntilTheLogStops(p, client, records, WRITE_FAILED_REPORT,
+                        "its file system was full");
 
-                p.awaitStderrLine(WRITE_FAILED_REPORT, REPORT_LIMIT);
-                assertTrue(echoed.get() < records.length, "the server echoed all " + records.length
-                        + " bytes while its file system was full: records must have been dropped");
-
-                java.nio.file.Files.delete(filler);                     // space returns
-                sent.get(REPORT_LIMIT.toSeconds(), TimeUnit.SECONDS);
+                Files.delete(filler);                                   // space returns
                 assertArrayEquals(records, echo.get(REPORT_LIMIT.toSeconds(), TimeUnit.SECONDS), "every byte echoed after space returned");
 
                 ServerProcess.Exit exit = p.terminate(PROTOCOL_EXIT.multipliedBy(3));
                 assertEquals(0, exit.status(), "exit status after SIGTERM; stderr " + exit.stderr());
                 assertEquals((long) count, exit.summary().get("recordsLogged"));
                 assertEquals(0L, exit.summary().get("recordsLost"));
-                assertArrayEquals(records, java.nio.file.Files.readAllBytes(log),
+                assertArrayEquals(records, Files.readAllBytes(log),
                         "the log holds every record once, whole and in order (writes cut short by the full disk were completed)");
             }
         }
@@ -184,16 +172,28 @@ class LogStorageFaultConformanceTest {
         return fifo;
     }
 
-    /** Sends {@code bytes} and half-closes on a virtual thread: the writes block while the server stops reading. */
-    private static CompletableFuture<Void> sendThenHalfClose(EchoClient client, byte[] bytes) {
-        return CompletableFuture.runAsync(() -> {
+    /**
+     * Sends {@code records} and half-closes on one virtual thread while another reads the echo;
+     * returns once the server has printed {@code report}, having checked that the echo stopped
+     * short of what was sent ({@code during}: the fault, which says why it should have). The returned echo completes,
+     * with every byte, once the sending has and the storage took the records again.
+     */
+    private static CompletableFuture<byte[]> sendUntilTheLogStops(ServerProcess p, EchoClient client, byte[] records,
+                                                                   String report, String during) throws Exception {
+        AtomicLong echoed = new AtomicLong();
+        CompletableFuture<byte[]> echo = readAll(client.socket.getInputStream(), records.length, echoed);
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
             try {
-                client.send(bytes);
+                client.send(records);                               // blocks while the server stops reading
                 client.shutdownOutput();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }, Thread.ofVirtual()::start);
+        p.awaitStderrLine(report, REPORT_LIMIT);
+        assertTrue(echoed.get() < records.length, "the server echoed all " + records.length
+                + " bytes while " + during + ": records must have been dropped");
+        return sent.thenCombine(echo, (done, bytes) -> bytes);
     }
 
     /** Reads {@code bytes} bytes from {@code in} on a virtual thread, counting them in {@code progress} as they come. */
