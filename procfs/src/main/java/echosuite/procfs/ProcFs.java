@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The suite's one reader of processes from Linux's {@code /proc}: a process's tree, its
  * {@code stat}, {@code status}, {@code smaps_rollup}, open descriptors, command line and
- * environment.
+ * environment; and the kernel's socket tables, TCP and Unix-domain, which tell what a
+ * descriptor's {@code socket:[INODE]} is.
  *
  * <p>Processes exit while they are read. A reading of one process throws
  * {@link NoSuchFileException} (an {@link IOException}) once it is gone, so that the caller decides
@@ -111,6 +112,11 @@ public final class ProcFs {
         return out;
     }
 
+    /** What the descriptor {@code fd} of {@code pid} points to, the target of {@code /proc/PID/fd/FD}. */
+    public String fdTarget(long pid, int fd) throws IOException {
+        return Files.readSymbolicLink(dir(pid).resolve("fd").resolve(Integer.toString(fd))).toString();
+    }
+
     /** The arguments of {@code pid}, {@code argv[0]} first, from {@code /proc/PID/cmdline}; empty for a zombie. */
     public List<String> cmdline(long pid) throws IOException {
         return nulSeparated(dir(pid).resolve("cmdline"));
@@ -119,6 +125,27 @@ public final class ProcFs {
     /** The environment {@code pid} started with, one {@code NAME=value} an entry, from {@code /proc/PID/environ}. */
     public List<String> environment(long pid) throws IOException {
         return nulSeparated(dir(pid).resolve("environ"));
+    }
+
+    /**
+     * Every TCP socket of this network namespace, IPv4 ({@code /proc/net/tcp}) and IPv6
+     * ({@code /proc/net/tcp6}, if the kernel has IPv6), in the kernel's order.
+     */
+    public List<TcpSocket> tcpSockets() throws IOException {
+        List<TcpSocket> out = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            Path file = root.resolve("net").resolve(table);
+            if (!Files.exists(file)) continue;
+            for (String line : tableLines(file)) out.add(TcpSocket.parse(line));
+        }
+        return out;
+    }
+
+    /** Every Unix-domain socket of this network namespace, from {@code /proc/net/unix}. */
+    public List<UnixSocket> unixSockets() throws IOException {
+        List<UnixSocket> out = new ArrayList<>();
+        for (String line : tableLines(root.resolve("net").resolve("unix"))) out.add(UnixSocket.parse(line));
+        return out;
     }
 
     /** The stat of every process in {@code /proc}, in no particular order. */
@@ -172,6 +199,12 @@ public final class ProcFs {
 
     private Path dir(long pid) {
         return root.resolve(Long.toString(pid));
+    }
+
+    /** The lines of a socket table after its heading, blank ones left out. */
+    private static List<String> tableLines(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        return lines.subList(Math.min(1, lines.size()), lines.size()).stream().filter(l -> !l.isBlank()).toList();
     }
 
     private static List<String> nulSeparated(Path file) throws IOException {

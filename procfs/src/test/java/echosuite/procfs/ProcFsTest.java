@@ -65,6 +65,8 @@ class ProcFsTest {
         assertTrue(count >= 3, "sleep holds at least stdin, stdout, stderr: " + count);
         assertEquals(count, targets.size(), "sleep opens nothing meanwhile: " + targets);
         assertTrue(targets.stream().filter(t -> t.startsWith("pipe:[")).count() >= 3, "its std streams are pipes: " + targets);
+        assertTrue(proc.fdTarget(sleep.pid(), 0).startsWith("pipe:["), "one descriptor's target: its stdin");
+        assertTrue(targets.contains(proc.fdTarget(sleep.pid(), 2)), "is one of the listed targets");
         assertTrue(proc.fdCount(self) > 3, "this JVM holds its jars and more");
     }
 
