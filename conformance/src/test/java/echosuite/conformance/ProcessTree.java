@@ -3,11 +3,12 @@ package echosuite.conformance;
 import echosuite.procfs.ProcFs;
 import echosuite.procfs.ProcStat;
 import echosuite.procfs.ProcStatus;
+import echosuite.procfs.TcpState;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Readings of a process (and its descendants) through {@link ProcFs}: resident memory, CPU time,
@@ -16,6 +17,8 @@ import java.util.List;
 final class ProcessTree {
 
     private static final ProcFs PROC = new ProcFs();
+    /** The states of a connection its server still holds (see {@link #connectionsOn}). */
+    private static final Set<TcpState> HELD = EnumSet.of(TcpState.ESTABLISHED, TcpState.SYN_RECV, TcpState.CLOSE_WAIT);
 
     private ProcessTree() { }
 
@@ -106,17 +109,8 @@ final class ProcessTree {
      * (closed by their owner, kept by the kernel for a while).
      */
     static int connectionsOn(int port) throws IOException {
-        String localPort = String.format(":%04X", port);
-        int n = 0;
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            if (!Files.exists(Path.of(table))) continue;
-            for (String line : Files.readAllLines(Path.of(table))) {
-                String[] f = line.strip().split("\\s+");
-                if (f.length < 4 || !f[1].endsWith(localPort)) continue;
-                if (f[3].equals("01") || f[3].equals("03") || f[3].equals("08")) n++;
-            }
-        }
-        return n;
+        return (int) PROC.tcpSockets().stream()
+                .filter(s -> s.local().port() == port && HELD.contains(s.state())).count();
     }
 
     /** {@code pid} and its descendants; fails the test if {@code pid} is gone. */

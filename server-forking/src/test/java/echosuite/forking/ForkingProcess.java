@@ -2,13 +2,14 @@ package echosuite.forking;
 
 import echosuite.procfs.ProcFs;
 import echosuite.procfs.ProcStat;
+import echosuite.procfs.TcpSocket;
 import echosuite.protocol.Summary;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,14 +170,13 @@ final class ForkingProcess implements AutoCloseable {
 
     /**
      * The inode ("socket:[N]") of the server's end of the TCP connection from local port
-     * {@code clientPort} to {@code serverPort} on 127.0.0.1, from {@code /proc/net/tcp}.
+     * {@code clientPort} to {@code serverPort} on 127.0.0.1, from the kernel's TCP socket table.
      */
     static String serverSocketOf(int serverPort, int clientPort) throws IOException {
-        String local = String.format("0100007F:%04X", serverPort);
-        String remote = String.format("0100007F:%04X", clientPort);
-        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 9 && f[1].equals(local) && f[2].equals(remote)) return "socket:[" + f[9] + "]";
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (TcpSocket s : PROC.tcpSockets()) {
+            if (s.local().equals(new TcpSocket.Endpoint(loopback, serverPort))
+                    && s.remote().equals(new TcpSocket.Endpoint(loopback, clientPort))) return s.fdTarget();
         }
         throw new AssertionError("no server-side socket for 127.0.0.1:" + clientPort + " -> " + serverPort + " in /proc/net/tcp");
     }

@@ -1,11 +1,12 @@
 package echosuite.forking;
 
+import echosuite.procfs.ProcFs;
+import echosuite.procfs.UnixSocket;
 import echosuite.protocol.LogVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SparesTest {
 
+    private static final ProcFs PROC = new ProcFs();
+
     static final Duration LIMIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -47,7 +50,7 @@ class SparesTest {
                         "the client is held by one of the spares started before it connected (" + holder + " in " + sparesBefore + ")");
                 Await.until("the parent has closed its copy of the client socket", LIMIT,
                         () -> !ForkingProcess.fds(server.pid()).contains(socket));
-                assertEquals(socket, Files.readSymbolicLink(Path.of("/proc/" + holder + "/fd/0")).toString(),
+                assertEquals(socket, PROC.fdTarget(holder, 0),
                         "the client took the Unix socket's place as the spare's fd 0");
                 assertEquals("again\n", client.roundTrip("again\n"));
                 client.finish();
@@ -144,33 +147,28 @@ class SparesTest {
             if (children.size() != n + 1 || children.containsValue('Z') || ForkingProcess.loggerOf(parent) <= 0) return false;
             Set<Long> spares = spares(parent);
             if (spares.size() != n) return false;
-            Set<String> unixSockets = unixSocketInodes();
+            Set<String> unixSockets = unixSockets();
             for (long spare : spares) {
-                if (!unixSockets.contains(socketInode(spare, 0))) return false;
+                if (!unixSockets.contains(fdTarget(spare, 0))) return false;
             }
             return true;
         });
     }
 
-    /** The inode of {@code pid}'s fd as "socket:[INODE]" names it, or "" if it is not a socket (or gone). */
-    private static String socketInode(long pid, int fd) {
+    /** What {@code pid}'s descriptor {@code fd} points to ("socket:[INODE]" for a socket), or "" if it is gone. */
+    private static String fdTarget(long pid, int fd) {
         try {
-            String link = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString();
-            return link.startsWith("socket:[") ? link.substring(8, link.length() - 1) : "";
+            return PROC.fdTarget(pid, fd);
         } catch (IOException e) {
             return "";
         }
     }
 
-    /** Inodes of the machine's Unix-domain sockets: the seventh column of /proc/net/unix. */
-    private static Set<String> unixSocketInodes() throws IOException {
-        Set<String> inodes = new HashSet<>();
-        List<String> lines = Files.readAllLines(Path.of("/proc/net/unix"));
-        for (String line : lines.subList(1, lines.size())) {
-            String[] columns = line.trim().split("\\s+");
-            if (columns.length >= 7) inodes.add(columns[6]);
-        }
-        return inodes;
+    /** The machine's Unix-domain sockets, as the fd links of their holders name them. */
+    private static Set<String> unixSockets() throws IOException {
+        Set<String> sockets = new HashSet<>();
+        for (UnixSocket s : PROC.unixSockets()) sockets.add("socket:[" + s.inode() + "]");
+        return sockets;
     }
 
     private static String children(long parent) throws IOException {
