@@ -1,0 +1,264 @@
+package echosuite.serverprocess;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What {@link ServerProcess} starts and the limits it runs under: the program (a project server's
+ * jar, a reference "anchor" server, a main class on a class path, or any command line), its port
+ * and log file, further arguments, and how to run it (pinned to a CPU, under an open-file limit,
+ * with more environment, in a working directory, for at most its life limit).
+ *
+ * <p>Immutable: every option returns a changed copy, so a base command can be shared.
+ */
+public final class ServerCommand {
+
+    /** How long a server may take to print {@code listening on}, unless {@link #startLimit} says otherwise. */
+    public static final Duration DEFAULT_START_LIMIT = Duration.ofSeconds(30);
+    /** How long a server may run in all before the watchdog kills it (a hung test cannot hang the build). */
+    public static final Duration DEFAULT_LIFE_LIMIT = Duration.ofMinutes(3);
+
+    /** The program that pins a command to CPUs. */
+    public static final Path TASKSET = Path.of("/usr/bin/taskset");
+
+    private Path java;                  // null: a native program
+    private List<String> jvmOptions = List.of();
+    private List<String> program;      // after java and its options: "-jar X.jar --prefork 8", or the native program
+    private String portFlag = "--port";
+    private String logFlag = "--log";
+    private int port;
+    private Path log;                   // null: neither port nor log is passed (arguments exactly as given)
+    private List<String> args = List.of();
+    private Integer cpu;                // null: not pinned
+    private List<String> shellFirst = List.of();
+    private Map<String, String> environment = Map.of();
+    private Path workingDirectory;      // null: this JVM's
+    private Duration startLimit = DEFAULT_START_LIMIT;
+    private Duration lifeLimit = DEFAULT_LIFE_LIMIT;
+    private int keptLines = Integer.MAX_VALUE;
+
+    private ServerCommand(Path java, List<String> program) {
+        this.java = java;
+        this.program = List.copyOf(program);
+    }
+
+    private ServerCommand(ServerCommand other) {
+        java = other.java;
+        jvmOptions = other.jvmOptions;
+        program = other.program;
+        portFlag = other.portFlag;
+        logFlag = other.logFlag;
+        port = other.port;
+        log = other.log;
+        args = other.args;
+        cpu = other.cpu;
+        shellFirst = other.shellFirst;
+        environment = other.environment;
+        workingDirectory = other.workingDirectory;
+        startLimit = other.startLimit;
+        lifeLimit = other.lifeLimit;
+        keptLines = other.keptLines;
+    }
+
+    /** A runnable jar, {@code java -jar JAR MODE-ARGS...}, on the JVM running this code. */
+    public static ServerCommand jar(Path jar, List<String> modeArgs) {
+        List<String> program = new ArrayList<>(List.of("-jar", jar.toString()));
+        program.addAll(modeArgs);
+        return new ServerCommand(thisJava(), program);
+    }
+
+    /** A main class on a class path: {@code java JVM-OPTIONS -cp CLASSPATH MAIN}. */
+    public static ServerCommand mainClass(String classPath, String mainClass, List<String> jvmOptions) {
+        return new ServerCommand(thisJava(), List.of("-cp", classPath, mainClass)).jvmOptions(jvmOptions);
+    }
+
+    /** Any command line, taking the project's {@code --port} and {@code --log} options. */
+    public static ServerCommand of(List<String> words) {
+        return new ServerCommand(null, words);
+    }
+
+    /**
+     * A project server by name and mode, as {@code ./suite server} names them: {@code "threaded"},
+     * {@code "forking --prefork 8"}; its jar is {@code server-NAME/target/server-NAME.jar} under
+     * {@code projectRoot}.
+     */
+    public static ServerCommand project(Path projectRoot, String nameAndMode) {
+        List<String> words = Arrays.asList(nameAndMode.strip().split("\\s+"));
+        String name = "server-" + words.getFirst();
+        return jar(projectRoot.resolve(name).resolve("target").resolve(name + ".jar"), words.subList(1, words.size()));
+    }
+
+    /**
+     * A reference server of {@code ../shared/anchors} as {@code bench/anchors.sh} builds them into
+     * {@code anchors}: {@code c:fork_server}, {@code c:select_server}, {@code c:thread_server},
+     * {@code c:epoll_server} (one thread, as the project's selector server runs one reactor), or
+     * {@code netty}. They take {@code -p PORT -l LOG}.
+     */
+    public static ServerCommand anchor(Path anchors, String name) {
+        ServerCommand c;
+        if (name.equals("netty")) {
+            c = new ServerCommand(thisJava(), List.of("-jar",
+                    anchors.resolve("netty-echo").resolve("target").resolve("netty-echo.jar").toString()));
+        } else if (name.startsWith("c:")) {
+            List<String> program = new ArrayList<>(List.of(anchors.resolve("c").resolve(name.substring(2)).toString()));
+            if (name.equals("c:epoll_server")) program.addAll(List.of("-t", "1"));
+            c = new ServerCommand(null, program);
+        } else {
+            throw new IllegalArgumentException("no anchor server " + name + ": c:NAME or netty");
+        }
+        return c.change(x -> {
+            x.portFlag = "-p";
+            x.logFlag = "-l";
+        });
+    }
+
+    /** An anchor ({@code c:NAME}, {@code netty}; built into {@code target/anchors}) or a project server with its mode. */
+    public static ServerCommand named(Path projectRoot, String name) {
+        return name.startsWith("c:") || name.equals("netty")
+                ? anchor(projectRoot.resolve("target").resolve("anchors"), name)
+                : project(projectRoot, name);
+    }
+
+    /** The {@code java} launcher for a Java server (this JVM's by default); no effect on a native one. */
+    public ServerCommand java(Path launcher) {
+        return change(c -> c.java = c.java == null ? null : launcher);
+    }
+
+    /** Options for a Java server's JVM, before its jar or class path; no effect on a native one. */
+    public ServerCommand jvmOptions(List<String> options) {
+        return change(c -> c.jvmOptions = List.copyOf(options));
+    }
+
+    /** The port to listen on (0, the default, lets the kernel choose). */
+    public ServerCommand port(int listenPort) {
+        return change(c -> c.port = listenPort);
+    }
+
+    /** The log file; with it, the port and log options come before {@link #args}. Without, only the arguments are passed. */
+    public ServerCommand log(Path logFile) {
+        return change(c -> c.log = logFile);
+    }
+
+    /** Further arguments, after the port and log. */
+    public ServerCommand args(String... more) {
+        return args(List.of(more));
+    }
+
+    public ServerCommand args(List<String> more) {
+        return change(c -> {
+            List<String> all = new ArrayList<>(c.args);
+            all.addAll(more);
+            c.args = List.copyOf(all);
+        });
+    }
+
+    /** Runs it on one CPU only ({@code taskset -c CPU}), so that a load generator on another CPU does not compete. */
+    public ServerCommand pinnedTo(int cpuNumber) {
+        return change(c -> c.cpu = cpuNumber);
+    }
+
+    /** Runs it under {@code ulimit -n maxOpenFiles}: the descriptors it may hold at once. */
+    public ServerCommand openFileLimit(int maxOpenFiles) {
+        return shellFirst("ulimit -n " + maxOpenFiles);
+    }
+
+    /**
+     * Runs {@code command} in a shell first, in the server's own process: bash runs it and then
+     * execs the server, so the server keeps bash's pid and what the command set (a limit, a cgroup
+     * joined with {@code echo $$ > cgroup.procs}). The server does not start if it fails.
+     */
+    public ServerCommand shellFirst(String command) {
+        return change(c -> {
+            List<String> all = new ArrayList<>(c.shellFirst);
+            all.add(command);
+            c.shellFirst = List.copyOf(all);
+        });
+    }
+
+    /** Variables added to the environment it inherits from this JVM. */
+    public ServerCommand environment(Map<String, String> more) {
+        return change(c -> {
+            Map<String, String> all = new LinkedHashMap<>(c.environment);
+            all.putAll(more);
+            c.environment = Map.copyOf(all);
+        });
+    }
+
+    public ServerCommand workingDirectory(Path dir) {
+        return change(c -> c.workingDirectory = dir);
+    }
+
+    /** How long it may take to print {@code listening on}. */
+    public ServerCommand startLimit(Duration limit) {
+        return change(c -> c.startLimit = limit);
+    }
+
+    /** How long it may run in all; the watchdog sends SIGTERM after that. */
+    public ServerCommand lifeLimit(Duration limit) {
+        return change(c -> c.lifeLimit = limit);
+    }
+
+    /** Keeps only its last {@code lines} output lines (a long run's), rather than all of them. */
+    public ServerCommand keepLastLines(int lines) {
+        return change(c -> c.keptLines = lines);
+    }
+
+    /** The words of the command line that is started, the pinning and the shell included. */
+    public List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        if (cpu != null) argv.addAll(List.of(TASKSET.toString(), "-c", Integer.toString(cpu)));
+        if (!shellFirst.isEmpty()) {
+            // "$@" is the server's command line, passed as arguments so that no word is re-parsed.
+            argv.addAll(List.of("bash", "-c", String.join(" && ", shellFirst) + " && exec \"$@\"", "bash"));
+        }
+        if (java != null) {
+            argv.add(java.toString());
+            argv.addAll(jvmOptions);
+        }
+        argv.addAll(program);
+        if (log != null) argv.addAll(List.of(portFlag, Integer.toString(port), logFlag, log.toString()));
+        argv.addAll(args);
+        return argv;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Path workingDirectory() {
+        return workingDirectory;
+    }
+
+    Duration startLimit() {
+        return startLimit;
+    }
+
+    Duration lifeLimit() {
+        return lifeLimit;
+    }
+
+    int keptLines() {
+        return keptLines;
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", argv());
+    }
+
+    private ServerCommand change(Consumer<ServerCommand> edit) {
+        ServerCommand copy = new ServerCommand(this);
+        edit.accept(copy);
+        return copy;
+    }
+
+    private static Path thisJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+}
