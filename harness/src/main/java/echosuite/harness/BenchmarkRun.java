@@ -1,5 +1,9 @@
 package echosuite.harness;
 
+import echosuite.serverprocess.OutputLines;
+import echosuite.serverprocess.ServerCommand;
+import echosuite.serverprocess.ServerProcess;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,6 +40,8 @@ final class BenchmarkRun {
                     List<String> jvmOptions) { }
 
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
+    /** A server's output lines kept for its run folder ({@code server.txt}): the last ones. */
+    private static final int KEPT_OUTPUT_LINES = 30;
     /** Beyond its planned load, how long a load generator may take before the harness gives up on it. */
     private static final Duration LOAD_GRACE = Duration.ofSeconds(120);
     private static final Duration VERIFY_LIMIT = Duration.ofSeconds(300);
@@ -46,7 +52,7 @@ final class BenchmarkRun {
     private final RunFolder folder;
     private final ProgressDisplay progress;
     private final ProcSampler sampler = new ProcSampler();
-    private final List<String> serverPin;
+    private final boolean pinned;
     private final List<String> loadPin;
     private final String pinning;
 
@@ -55,9 +61,9 @@ final class BenchmarkRun {
         this.folder = new RunFolder(settings.runDir());
         this.progress = new ProgressDisplay(console);
         int cores = Runtime.getRuntime().availableProcessors();
-        boolean canPin = settings.pin() && cores >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
-        serverPin = canPin ? List.of("/usr/bin/taskset", "-c", "0") : List.of();
-        loadPin = canPin ? List.of("/usr/bin/taskset", "-c", "1") : List.of();
+        boolean canPin = settings.pin() && cores >= 2 && Files.isExecutable(ServerCommand.TASKSET);
+        pinned = canPin;
+        loadPin = canPin ? List.of(ServerCommand.TASKSET.toString(), "-c", "1") : List.of();
         pinning = canPin ? "server on CPU 0, load generator on CPU 1 (taskset)"
                 : !settings.pin() ? "not pinned (--no-pin)"
                 : cores < 2 ? "not pinned (only " + cores + " CPU)" : "not pinned (no /usr/bin/taskset)";
@@ -121,17 +127,17 @@ final class BenchmarkRun {
         Files.deleteIfExists(log);
         List<String> problems = new ArrayList<>();
 
-        List<String> serverCmd = new ArrayList<>(serverPin);
-        serverCmd.add(settings.java().toString());
-        serverCmd.addAll(settings.jvmOptions());
-        serverCmd.addAll(List.of("-jar", jar.toString(), "--port", "0", "--log", log.toString()));
         Duration life = Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT);
+        // The server may live a minute longer than its load generator may, so that a hung load
+        // generator is reported as such rather than as a killed server.
+        ServerCommand serverCmd = ServerCommand.jar(jar, List.of()).java(settings.java()).jvmOptions(settings.jvmOptions())
+                .log(log).workingDirectory(settings.projectRoot()).startLimit(START_LIMIT).lifeLimit(life.plusSeconds(60))
+                .keepLastLines(KEPT_OUTPUT_LINES);
+        if (pinned) serverCmd = serverCmd.pinnedTo(0);
 
         ServerProcess srv;
         try {
-            // The server may live a minute longer than its load generator may, so that a hung load
-            // generator is reported as such rather than as a killed server.
-            srv = ServerProcess.start(serverCmd, settings.projectRoot(), START_LIMIT, life.plusSeconds(60));
+            srv = ServerProcess.start(serverCmd);
         } catch (ServerProcess.StartFailure f) {
             return new Measurement(server, sc, rep, Measurement.Outcome.DID_NOT_START,
                     List.of("the server did not start: " + f.getMessage()), null, null, null, Map.of(), null, null, null);
@@ -155,7 +161,7 @@ final class BenchmarkRun {
             }
             long loadEnd = monitor.sampleNow().atMillis();
 
-            ServerProcess.Stopped stopped = srv.stop();
+            ServerStop stopped = ServerStop.of(srv);
             monitor.close();
             monitor.writeCsv(folder.file(server, stem, "resources.csv"));
             Files.write(folder.file(server, stem, "server.txt"), srv.output());
@@ -167,7 +173,7 @@ final class BenchmarkRun {
             if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
             else if (!verified) problems.add("the server's log did not match what was sent: " + firstLine(verification));
             if (loadgenExit != null && loadgenExit != 0) {
-                problems.add("the load generator exited with status " + loadgenExit + lastLines(loadgen.output()));
+                problems.add("the load generator exited with status " + loadgenExit + OutputLines.lastWords(loadgen.output()));
             }
             crossCheck(sc, result, stopped, problems);
 
@@ -183,7 +189,7 @@ final class BenchmarkRun {
         } finally {
             monitor.close();
             if (loadgen != null) loadgen.kill();   // no-op when it has exited
-            srv.kill();                            // likewise
+            srv.killTree();                        // likewise
         }
     }
 
@@ -211,7 +217,7 @@ final class BenchmarkRun {
     /** The load generator's JSON result, or null with the reason added to {@code problems}. */
     private static LoadResult readResult(Path json, LoadgenRun loadgen, Integer exit, List<String> problems) {
         if (!Files.isRegularFile(json)) {
-            if (loadgen != null) problems.add("the load generator wrote no JSON result (exit status " + exit + ")" + lastLines(loadgen.output()));
+            if (loadgen != null) problems.add("the load generator wrote no JSON result (exit status " + exit + ")" + OutputLines.lastWords(loadgen.output()));
             return null;
         }
         try {
@@ -229,7 +235,7 @@ final class BenchmarkRun {
      * timed out or was reset) may or may not have been read by the server, so with those the count
      * must fall in a range.
      */
-    private static void crossCheck(Scenario sc, LoadResult result, ServerProcess.Stopped stopped, List<String> problems) {
+    private static void crossCheck(Scenario sc, LoadResult result, ServerStop stopped, List<String> problems) {
         Long logged = stopped.summary().get("recordsLogged");
         if (result == null || result.messagesSent() == null || logged == null || sc.messageBytes() > 65536) return;
         long sent = result.messagesSent();
@@ -254,12 +260,6 @@ final class BenchmarkRun {
         try (var s = Files.list(dir)) {
             if (s.findAny().isEmpty()) Files.delete(dir);
         }
-    }
-
-    /** "; its last words: " and the last three of {@code lines}, or "" if there are none. */
-    static String lastLines(List<String> lines) {
-        if (lines.isEmpty()) return "";
-        return "; its last words: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }
 
     /** The one line shown after a repetition. */

@@ -1,5 +1,7 @@
 package echosuite.harness;
 
+import echosuite.serverprocess.ChildProcess;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -23,7 +26,7 @@ final class LoadgenRun {
     private final List<String> output = new ArrayList<>();
 
     private LoadgenRun(List<String> command, Path workingDirectory, Duration limit) throws IOException {
-        this.child = ChildProcess.start(command, workingDirectory, limit, this::line, this::line);
+        this.child = ChildProcess.start(command, Map.of(), workingDirectory, limit, this::line, this::line);
     }
 
     static LoadgenRun start(List<String> command, Path workingDirectory, Duration limit) throws IOException {

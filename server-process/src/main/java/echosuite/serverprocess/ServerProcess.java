@@ -192,6 +192,11 @@ public final class ServerProcess implements AutoCloseable {
         return output.transcript();
     }
 
+    /** "; its last words: " and its last three (kept) stderr lines, tagged, or "" if it printed none: for a failure's sentence. */
+    public String lastWords() {
+        return output.lastWords();
+    }
+
     /**
      * Waits until it prints a line containing {@code text} on stderr (or has printed one already)
      * and returns that line.
