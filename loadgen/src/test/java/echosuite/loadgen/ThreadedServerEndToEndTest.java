@@ -2,12 +2,15 @@ package echosuite.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerCommand;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +29,7 @@ class ThreadedServerEndToEndTest {
 
     static final Path JAR = Path.of(System.getProperty("echosuite.serverThreadedJar",
             "../server-threaded/target/server-threaded.jar"));
+    static final Duration STOP_LIMIT = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -36,10 +40,10 @@ class ThreadedServerEndToEndTest {
         assertTrue(Files.isRegularFile(JAR), "build server-threaded first: " + JAR);
         Path log = dir.resolve("echomsg.txt");
         Path json = dir.resolve("run.json"), hlog = dir.resolve("run.hlog"), hgrm = dir.resolve("run.hgrm");
-        try (ServerProcess server = ServerProcess.start(JAR, log)) {
+        try (ServerProcess server = ServerProcess.start(ServerCommand.jar(JAR, List.of()).log(log))) {
             int status = Loadgen.execute("pingpong", "-c", "8", "-n", "20000", "-d", "100s", "--warmup", "0", "-q",
                     "--json", json.toString(), "--hlog", hlog.toString(), "--hgrm", hgrm.toString(),
-                    "--verify-log", log.toString(), server.target());
+                    "--verify-log", log.toString(), server.address());
             assertEquals(ExitStatus.OK, status);
 
             JsonNode run = RunReport.JSON.readTree(json.toFile());
@@ -67,9 +71,9 @@ class ThreadedServerEndToEndTest {
             assertTrue(Files.readString(hgrm).contains(String.format(Locale.ROOT, "Total count    = %12d", measured)));
             assertTrue(Files.size(hlog) > 0);
 
-            int[] exit = new int[1];
-            Map<String, Long> summary = server.stop(exit);
-            assertEquals(0, exit[0]);
+            ServerProcess.Exit exit = server.terminate(STOP_LIMIT);
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             assertEquals(20_000, summary.get("recordsLogged"));
             assertEquals(20_000L * 64, summary.get("bytesEchoed"));
             assertEquals(8, summary.get("connectionsAccepted"));
@@ -82,21 +86,21 @@ class ThreadedServerEndToEndTest {
     void everyScenarioAgainstOneServerThenTheLogAfterShutdown() throws Exception {
         Path log = dir.resolve("echomsg.txt");
         List<RunResult> runs = new ArrayList<>();
-        try (ServerProcess server = ServerProcess.start(JAR, log)) {
+        try (ServerProcess server = ServerProcess.start(ServerCommand.jar(JAR, List.of()).log(log))) {
             long id = 0;
-            RunResult rate = TestRuns.run(TestRuns.config("rate", server.address(), 4, 64, 1_000, 200, id),
+            RunResult rate = TestRuns.run(TestRuns.config("rate", server.socketAddress(), 4, 64, 1_000, 200, id),
                     OpenLoop.factory(4, 2_000, 1));
             runs.add(rate);
             id += rate.connectionsOpened;
-            RunResult churn = TestRuns.run(TestRuns.config("churn", server.address(), 2, 100, 1_000, 200, id),
+            RunResult churn = TestRuns.run(TestRuns.config("churn", server.socketAddress(), 2, 100, 1_000, 200, id),
                     Churn.factory(2, 3));
             runs.add(churn);
             id += churn.connectionsOpened;
-            RunResult hold = TestRuns.run(TestRuns.config("hold", server.address(), 200, 64, 1_000, 200, id),
+            RunResult hold = TestRuns.run(TestRuns.config("hold", server.socketAddress(), 200, 64, 1_000, 200, id),
                     Hold.factory(new HoldLevels(100, 200, 500 * TestRuns.MS, 1_000 * TestRuns.MS)));
             runs.add(hold);
             id += hold.connectionsOpened;
-            RunResult bulk = TestRuns.run(TestRuns.config("bulk", server.address(), 2, 65_536, 1_000, 200, id),
+            RunResult bulk = TestRuns.run(TestRuns.config("bulk", server.socketAddress(), 2, 65_536, 1_000, 200, id),
                     ClosedLoop.factory(2, 4, 0));
             runs.add(bulk);
 
@@ -111,9 +115,9 @@ class ThreadedServerEndToEndTest {
             assertEquals(200, hold.count("established"));
             assertTrue(bulk.bytesReceivedInWindow > 0);
 
-            int[] exit = new int[1];
-            Map<String, Long> summary = server.stop(exit);
-            assertEquals(0, exit[0]);
+            ServerProcess.Exit exit = server.terminate(STOP_LIMIT);
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             long sent = runs.stream().mapToLong(r -> r.messagesSent).sum();
             long bytes = runs.stream().mapToLong(r -> r.bytesSent).sum();
             long connections = runs.stream().mapToLong(r -> r.connectionsOpened).sum();
