@@ -1,6 +1,7 @@
 package echosuite.forking;
 
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class FaultIsolationTest {
     @Test
     void killingOneHandlerChildEndsOnlyItsClient() throws Exception {
         Path log = dir.resolve("log.txt");
-        try (ForkingProcess server = ForkingProcess.start(log);
+        try (ServerProcess server = ForkingProcess.start(log);
              Client victim = new Client(server.port());
              Client other1 = new Client(server.port());
              Client other2 = new Client(server.port())) {
@@ -54,8 +55,9 @@ class FaultIsolationTest {
             }
             other1.finish();
             other2.finish();
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             assertEquals(1, summary.get("errors"), "the killed child is the one error: " + summary);
             assertTrue(server.stderr().stream().anyMatch(l -> l.contains("handler child " + child + " ended with killed by signal 9")),
                     "its end is reported: " + server.stderr());
@@ -78,7 +80,7 @@ class FaultIsolationTest {
         Path log = dir.resolve("log.txt");
         int perPhase = 300;
         long oldLogger;
-        try (ForkingProcess server = ForkingProcess.start(log)) {
+        try (ServerProcess server = ForkingProcess.start(log)) {
             long parent = server.pid();
             oldLogger = ForkingProcess.loggerOf(parent);
             assertTrue(oldLogger > 0, "the logger runs");
@@ -102,8 +104,9 @@ class FaultIsolationTest {
                 }
                 c.finish();
             }
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             assertTrue(server.stderr().stream().anyMatch(l -> l.contains("logger process " + oldLogger + " ended (killed by signal 9)")),
                     "the logger's death is reported: " + server.stderr());
 

@@ -1,6 +1,7 @@
 package echosuite.forking;
 
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class ProcessModelTest {
 
     @Test
     void theClientSocketIsHeldByTheHandlerChildAndNotByTheParent() throws Exception {
-        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"));
+        try (ServerProcess server = ForkingProcess.start(dir.resolve("log.txt"));
              Client client = new Client(server.port())) {
             assertEquals("hello\n", client.roundTrip("hello\n"));
             String socket = ForkingProcess.serverSocketOf(server.port(), client.localPort());
@@ -57,14 +58,15 @@ class ProcessModelTest {
             for (String fd : ForkingProcess.fds(child)) {
                 assertFalse(fd.endsWith("log.txt"), "the handler child does not hold the log file: " + fd);
             }
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
         }
     }
 
     @Test
     void theChildrenGetTheFixedMinimalEnvironmentAndNothingOfTheCallers() throws Exception {
         Map<String, String> callers = Map.of("ECHOSUITE_CALLER_SECRET", "s3cret", "JAVA_TOOL_OPTIONS", "-Decho.injected=1");
-        try (ForkingProcess server = ForkingProcess.start(callers, dir.resolve("log.txt"));
+        try (ServerProcess server = ForkingProcess.start(callers, dir.resolve("log.txt"));
              Client client = new Client(server.port())) {
             assertEquals("hello\n", client.roundTrip("hello\n"));
             assertTrue(ForkingProcess.environment(server.pid()).contains("ECHOSUITE_CALLER_SECRET=s3cret"),
@@ -76,7 +78,8 @@ class ProcessModelTest {
                 assertEquals(List.of("PATH=/usr/bin:/bin", "LANG=C.UTF-8"), ForkingProcess.environment(child),
                         "the environment of child " + child + " (" + ForkingProcess.cmdline(child) + ")");
             }
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
         }
     }
 
@@ -84,7 +87,7 @@ class ProcessModelTest {
     void afterManyShortConnectionsNoZombieIsLeftAndTheParentHoldsNoMoreDescriptorsThanBefore() throws Exception {
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> sent = new ArrayList<>();
-        try (ForkingProcess server = ForkingProcess.start(log, "--spares", "0")) {   // echo_storeserv.c itself
+        try (ServerProcess server = ForkingProcess.start(log, "--spares", "0")) {   // echo_storeserv.c itself
             long parent = server.pid();
             sent.add(shortConnection(server.port(), "warm-up"));   // lazily opened fds are in the baseline
             awaitOnlyTheLogger(parent);
@@ -111,9 +114,10 @@ class ProcessModelTest {
     }
 
     /** SIGTERM ends {@code server} with status 0, after it accepted {@code accepted} connections and counted no error. */
-    static void assertStopsCleanly(ForkingProcess server, long accepted) throws Exception {
-        assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-        Map<String, Long> summary = server.summary();
+    static void assertStopsCleanly(ServerProcess server, long accepted) throws Exception {
+        ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+        assertEquals(0, exit.status());
+        Map<String, Long> summary = exit.summary();
         assertEquals(accepted, summary.get("connectionsAccepted"), summary.toString());
         assertEquals(0, summary.get("errors"), summary + " stderr " + server.stderr());
     }
@@ -138,7 +142,7 @@ class ProcessModelTest {
 
     @Test
     void atMaxChildrenANewClientWaitsInTheBacklogAndIsServedWhenAChildEnds() throws Exception {
-        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"), "--max-children", "1", "--spares", "0");
+        try (ServerProcess server = ForkingProcess.start(dir.resolve("log.txt"), "--max-children", "1", "--spares", "0");
              Client first = new Client(server.port());
              Client second = new Client(server.port(), 1500)) {
             assertEquals("first\n", first.roundTrip("first\n"));
@@ -149,8 +153,9 @@ class ProcessModelTest {
             first.finish();                                        // its child ends and is reaped ...
             second.socket.setSoTimeout(Client.READ_TIMEOUT_MILLIS);
             assertArrayEquals(bytes("second\n"), second.readExactly(7), "... and the waiting client is served");
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             assertEquals(2, summary.get("connectionsAccepted"), summary.toString());
             assertEquals(0, summary.get("connectionsRefused"), summary.toString());
         }
@@ -158,7 +163,7 @@ class ProcessModelTest {
 
     @Test
     void preforkedChildrenShareTheListenerAndOneThatDiesOrRetiresIsReplaced() throws Exception {
-        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"),
+        try (ServerProcess server = ForkingProcess.start(dir.resolve("log.txt"),
                 "--prefork", "2", "--max-connections-per-child", "2")) {
             long parent = server.pid();
             Await.until("two prefork children and the logger run", REAP_LIMIT,
@@ -191,8 +196,9 @@ class ProcessModelTest {
             try (Client after = new Client(server.port())) {
                 assertEquals("after\n", after.roundTrip("after\n"));
             }
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             assertEquals(7, summary.get("connectionsAccepted"), "the killed child's connection is not reported: " + summary);
             assertTrue(summary.get("errors") >= 1, "the killed child is counted: " + summary);
         }
@@ -221,13 +227,14 @@ class ProcessModelTest {
         List<Client> clients = new ArrayList<>();
         List<List<byte[]>> required = new ArrayList<>();
         List<List<byte[]>> mayFollow = new ArrayList<>();
-        try (ForkingProcess server = ForkingProcess.start(log, "--spares", "0")) {
+        try (ServerProcess server = ForkingProcess.start(log, "--spares", "0")) {
             for (int i = 0; i < 4; i++) {
                 Client c = new Client(server.port());
                 c.send(bytes("early " + i));                    // no newline: the final record at EOF
                 clients.add(c);
             }
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
             for (int i = 0; i < 4; i++) {
                 byte[] echo = clients.get(i).finishOrReset();     // the connection ended
                 boolean echoed = echo.length > 0;
@@ -235,7 +242,7 @@ class ProcessModelTest {
                 required.add(echoed ? List.of(bytes("early " + i + "\n")) : List.of());
                 mayFollow.add(echoed ? List.of() : List.of(bytes("early " + i + "\n")));
             }
-            assertEquals(0, server.summary().get("errors"), server.summary() + " stderr " + server.stderr());
+            assertEquals(0, exit.summary().get("errors"), exit.summary() + " stderr " + server.stderr());
             assertTrue(server.stderr().stream().noneMatch(l -> l.contains("signal")), "no child was killed: " + server.stderr());
         } finally {
             for (Client c : clients) c.close();

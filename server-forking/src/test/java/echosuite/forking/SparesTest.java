@@ -3,6 +3,7 @@ package echosuite.forking;
 import echosuite.procfs.ProcFs;
 import echosuite.procfs.UnixSocket;
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,7 @@ class SparesTest {
 
     @Test
     void aSpareReceivesTheClientOverScmRightsAndHoldsItAndTheParentDoesNot() throws Exception {
-        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"), "--spares", "2")) {
+        try (ServerProcess server = ForkingProcess.start(dir.resolve("log.txt"), "--spares", "2")) {
             Set<Long> sparesBefore = spares(server.pid());
             assertEquals(2, sparesBefore.size(), "two spares are ready when the server listens: " + children(server.pid()));
             try (Client client = new Client(server.port())) {
@@ -63,7 +64,7 @@ class SparesTest {
     void aSpareKilledWhileIdleIsReplacedAndNoConnectionIsLost() throws Exception {
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> sent = new ArrayList<>();
-        try (ForkingProcess server = ForkingProcess.start(log, "--spares", "2")) {
+        try (ServerProcess server = ForkingProcess.start(log, "--spares", "2")) {
             long parent = server.pid();
             Set<Long> before = spares(parent);
             long victim = before.iterator().next();
@@ -73,8 +74,9 @@ class SparesTest {
                 return now.size() == 2 && !now.contains(victim);
             });
             for (int i = 0; i < 6; i++) sent.add(ProcessModelTest.shortConnection(server.port(), "after the kill " + i));
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             assertEquals(6, summary.get("connectionsAccepted"), summary.toString());
             assertEquals(0, summary.get("connectionsRefused"), summary.toString());
             assertEquals(1, summary.get("errors"), "the killed spare is counted, nothing else: " + summary);
@@ -90,7 +92,7 @@ class SparesTest {
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> sent = new ArrayList<>();
         int storm = 12;
-        try (ForkingProcess server = ForkingProcess.start(log, "--spares", "2")) {
+        try (ServerProcess server = ForkingProcess.start(log, "--spares", "2")) {
             long parent = server.pid();
             sent.add(ProcessModelTest.shortConnection(server.port(), "warm-up"));      // lazily opened fds are in the baseline
             awaitSparesOnly(parent, 2);
@@ -116,12 +118,13 @@ class SparesTest {
 
     @Test
     void sigtermWithIdleSparesEndsThemAndExitsZero() throws Exception {
-        try (ForkingProcess server = ForkingProcess.start(dir.resolve("log.txt"), "--spares", "3")) {
+        try (ServerProcess server = ForkingProcess.start(dir.resolve("log.txt"), "--spares", "3")) {
             Set<Long> idle = spares(server.pid());
             assertEquals(3, idle.size(), children(server.pid()));
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
             for (long pid : idle) assertFalse(ProcessHandle.of(pid).isPresent(), "spare " + pid + " ended");
-            Map<String, Long> summary = server.summary();
+            Map<String, Long> summary = exit.summary();
             assertEquals(0, summary.get("connectionsAccepted"), summary.toString());
             assertEquals(0, summary.get("errors"), "idle spares end cleanly, not killed: " + summary + " " + server.stderr());
         }

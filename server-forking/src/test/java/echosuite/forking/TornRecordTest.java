@@ -5,6 +5,7 @@ import echosuite.protocol.LogVerifier;
 import echosuite.protocol.RecordBatch;
 import echosuite.protocol.RecordFramer;
 import echosuite.protocol.RecordLog;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,7 +122,7 @@ class TornRecordTest {
         int records = 4;
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> expected = new ArrayList<>();
-        try (ForkingProcess server = ForkingProcess.start(log);
+        try (ServerProcess server = ForkingProcess.start(log);
              ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             CyclicBarrier connected = new CyclicBarrier(clients);
             List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -142,8 +143,9 @@ class TornRecordTest {
                 }, pool));
             }
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
-            assertEquals(0, server.terminate(Duration.ofSeconds(5)));
-            Map<String, Long> summary = server.summary();
+            ServerProcess.Exit exit = server.terminate(Duration.ofSeconds(5));
+            assertEquals(0, exit.status());
+            Map<String, Long> summary = exit.summary();
             assertEquals(clients * (records + 1L), summary.get("recordsLogged"), summary.toString());
             assertEquals(0, summary.get("recordsLost"), summary.toString());
         }
