@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,7 @@ class BackpressureConformanceTest {
     @ForEachServer
     void aClientThatSends100MebibytesAndNeverReadsIsThrottledAndOthersAreStillServed(ServerUnderTest server, TestInfo test)
             throws Exception {
-        try (ServerProcess p = ServerProcess.start(server, dir.resolve("log.txt"))) {
+        try (ServerProcess p = server.start(dir.resolve("log.txt"))) {
             try (EchoClient warm = new EchoClient(p.port())) {
                 assertArrayEquals(bytes("warm\n"), warm.roundTrip(bytes("warm\n")));
             }
@@ -73,7 +74,7 @@ class BackpressureConformanceTest {
     @ForEachServer
     void aClientThatResetsMidMessageDoesNotDisturbOtherClients(ServerUnderTest server) throws Exception {
         Path log = dir.resolve("log.txt");
-        try (ServerProcess p = ServerProcess.start(server, log);
+        try (ServerProcess p = server.start(log);
              EchoClient steady = new EchoClient(p.port())) {
             assertArrayEquals(bytes("before\n"), steady.roundTrip(bytes("before\n")));
             try (EchoClient rude = new EchoClient(p.port())) {

@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ class BadInputReliabilityTest {
         new Random(16).nextBytes(data);
         for (int i = 0; i < data.length; i++) if (data[i] == '\n') data[i] = 'N';
         Path log = dir.resolve("log.txt");
-        try (ServerProcess p = ServerProcess.start(server, log)) {
+        try (ServerProcess p = server.start(log)) {
             assertArrayEquals(data, EchoClient.exchange(p.port(), data));
             assertEquals(0, p.terminate(Duration.ofSeconds(5)).status());
         }
@@ -50,7 +51,7 @@ class BadInputReliabilityTest {
         Arrays.fill(data, (byte) '\n');
         Path log = dir.resolve("log.txt");
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, log)) {
+        try (ServerProcess p = server.start(log)) {
             assertArrayEquals(data, EchoClient.exchange(p.port(), data));
             exit = p.terminate(Duration.ofSeconds(5));
         }
@@ -62,7 +63,7 @@ class BadInputReliabilityTest {
     void carriageReturnOnlyLinesAreNotLineEndsAndAreLoggedAsOneRecordAtEof(ServerUnderTest server) throws Exception {
         byte[] data = bytes("one\rtwo\rthree\r");
         Path log = dir.resolve("log.txt");
-        try (ServerProcess p = ServerProcess.start(server, log)) {
+        try (ServerProcess p = server.start(log)) {
             assertArrayEquals(data, EchoClient.exchange(p.port(), data));
             assertEquals(0, p.terminate(Duration.ofSeconds(5)).status());
         }
@@ -72,7 +73,7 @@ class BadInputReliabilityTest {
     @ForEachServer
     void aClientThatHalfClosesAtOnceGetsEofAndLogsNothing(ServerUnderTest server) throws Exception {
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, dir.resolve("log.txt"));
+        try (ServerProcess p = server.start(dir.resolve("log.txt"));
              EchoClient c = new EchoClient(p.port())) {
             c.shutdownOutput();
             assertEquals(-1, c.read(), "EOF at once: nothing was owed");
@@ -89,7 +90,7 @@ class BadInputReliabilityTest {
         int silent = Math.min(100, server.concurrencyLimit);
         List<EchoClient> idle = new ArrayList<>();
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, dir.resolve("log.txt"))) {
+        try (ServerProcess p = server.start(dir.resolve("log.txt"))) {
             try {
                 for (int i = 0; i < silent; i++) idle.add(new EchoClient(p.port()));
                 try (EchoClient active = new EchoClient(p.port())) {
@@ -118,7 +119,7 @@ class BadInputReliabilityTest {
         Path log = dir.resolve("log.txt");
         List<List<byte[]>> expected = new ArrayList<>();
         List<SocketChannel> slow = new ArrayList<>();
-        try (ServerProcess p = ServerProcess.start(server, log)) {
+        try (ServerProcess p = server.start(log)) {
             try {
                 byte[][] messages = new byte[tricklers][];
                 for (int i = 0; i < tricklers; i++) {

@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ class EchoConformanceTest {
 
     @ForEachServer
     void printsListeningLineWithTheRealPortWhenAskedForPortZero(ServerUnderTest server) throws Exception {
-        try (ServerProcess p = ServerProcess.start(server, dir.resolve("log.txt"))) {
+        try (ServerProcess p = server.start(dir.resolve("log.txt"))) {
             String first = p.stdout().getFirst();
             assertEquals("listening on 127.0.0.1:" + p.port(), first);
             assertTrue(p.port() > 0, "a real port, not 0");
@@ -51,7 +52,7 @@ class EchoConformanceTest {
     /** One connection sends {@code data} and half-closes: the echo is byte-exact, the log as the framer says. */
     private void assertEchoedExactlyAndLogged(ServerUnderTest server, byte[] data) throws Exception {
         Path log = dir.resolve("log.txt");
-        try (ServerProcess p = ServerProcess.start(server, log)) {
+        try (ServerProcess p = server.start(log)) {
             assertArrayEquals(data, EchoClient.exchange(p.port(), data));
             assertEquals(0, p.terminate(Duration.ofSeconds(5)).status());
         }
@@ -60,7 +61,7 @@ class EchoConformanceTest {
 
     @ForEachServer
     void echoesImmediatelyWithoutWaitingForANewline(ServerUnderTest server) throws Exception {
-        try (ServerProcess p = ServerProcess.start(server, dir.resolve("log.txt"));
+        try (ServerProcess p = server.start(dir.resolve("log.txt"));
              EchoClient c = new EchoClient(p.port())) {
             assertArrayEquals(bytes("no newline yet"), c.roundTrip(bytes("no newline yet")));
         }
@@ -69,7 +70,7 @@ class EchoConformanceTest {
     @ForEachServer
     void afterTheClientHalfClosesTheServerSendsEverythingOwedThenCloses(ServerUnderTest server) throws Exception {
         Path log = dir.resolve("log.txt");
-        try (ServerProcess p = ServerProcess.start(server, log);
+        try (ServerProcess p = server.start(log);
              EchoClient c = new EchoClient(p.port())) {
             c.send(bytes("first\nsecond\nunfinished"));
             c.shutdownOutput();

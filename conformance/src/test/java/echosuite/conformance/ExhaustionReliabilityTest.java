@@ -1,5 +1,6 @@
 package echosuite.conformance;
 
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,7 @@ class ExhaustionReliabilityTest {
         try (PidsCgroup cgroup = PidsCgroup.create()) {
             ServerProcess.Exit exit;
             int closedByServer;
-            try (ServerProcess p = ServerProcess.startInCgroup(server, cgroup, dir.resolve("log.txt"))) {
+            try (ServerProcess p = server.startInCgroup(cgroup, dir.resolve("log.txt"))) {
                 assertTrue(cgroup.holds(p.pid()), "the server runs in the cgroup " + cgroup.dir);
                 try {
                     closedByServer = servedAtTheLimit(server, test.getTestMethod().orElseThrow().getName(), p, cgroup);

@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class FaultReliabilityTest {
         CountDownLatch warmedUp = new CountDownLatch(clients);
         List<CompletableFuture<Seen>> seen = new ArrayList<>();
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, log);
+        try (ServerProcess p = server.start(log);
              var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
                 int id = c;
@@ -92,14 +93,14 @@ class FaultReliabilityTest {
     @ForEachServer
     void afterSigkillOfTheWholeServerARestartOnTheSamePortListensAndServes(ServerUnderTest server) throws Exception {
         int port;
-        try (ServerProcess first = ServerProcess.start(server, dir.resolve("first.txt"));
+        try (ServerProcess first = server.start(dir.resolve("first.txt"));
              EchoClient c = new EchoClient(first.port())) {
             port = first.port();
             assertArrayEquals(bytes("before\n"), c.roundTrip(bytes("before\n")));
             first.killTree();
             assertEquals(-1, c.read(), "the kernel closed the killed server's side first");
         }
-        try (ServerProcess second = ServerProcess.startOnPort(server, port, dir.resolve("second.txt"));
+        try (ServerProcess second = server.startOnPort(port, dir.resolve("second.txt"));
              EchoClient c = new EchoClient(port)) {
             assertArrayEquals(bytes("after\n"), c.roundTrip(bytes("after\n")));
             assertEquals(0, second.terminate(Duration.ofSeconds(5)).status());

@@ -1,5 +1,6 @@
 package echosuite.conformance;
 
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class FileDescriptorExhaustionConformanceTest {
         List<EchoClient> clients = new ArrayList<>();
         List<List<byte[]>> expected = new ArrayList<>();
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.startWithOpenFileLimit(server, log, OPEN_FILE_LIMIT)) {
+        try (ServerProcess p = server.startWithOpenFileLimit(log, OPEN_FILE_LIMIT)) {
             int socketsAtStart = ProcessTree.openSockets(p.pid());
             try {
                 for (int i = 0; i < CLIENTS; i++) {
@@ -115,7 +116,7 @@ class FileDescriptorExhaustionConformanceTest {
         List<EchoClient> clients = new ArrayList<>();
         List<List<byte[]>> expected = new ArrayList<>();
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.startWithOpenFileLimit(server, log, PROCESS_PER_CLIENT_LIMIT)) {
+        try (ServerProcess p = server.startWithOpenFileLimit(log, PROCESS_PER_CLIENT_LIMIT)) {
             int socketsAtStart = ProcessTree.openSockets(p.pid());
             try {
                 for (int i = 0; i < server.concurrencyLimit; i++) {

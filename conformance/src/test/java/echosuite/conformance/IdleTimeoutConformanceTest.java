@@ -1,5 +1,6 @@
 package echosuite.conformance;
 
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,7 @@ class IdleTimeoutConformanceTest {
         Path log = dir.resolve("log.txt");
         ServerProcess.Exit exit;
         long closedAfterMillis;
-        try (ServerProcess p = ServerProcess.start(server, log, "--idle-timeout", "1");
+        try (ServerProcess p = server.start(log, "--idle-timeout", "1");
              EchoClient c = new EchoClient(p.port())) {
             c.socket.setSoTimeout(CLOSE_DEADLINE_MILLIS);
             long t0 = System.nanoTime();
@@ -71,7 +72,7 @@ class IdleTimeoutConformanceTest {
         Path log = dir.resolve("log.txt");
         List<byte[]> sent = new ArrayList<>();
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, log, "--idle-timeout", "2");
+        try (ServerProcess p = server.start(log, "--idle-timeout", "2");
              EchoClient c = new EchoClient(p.port())) {
             for (int i = 0; i < 15; i++) {                          // 3 s in all, longer than the timeout
                 byte[] m = bytes("tick " + i + "\n");
@@ -102,7 +103,7 @@ class IdleTimeoutConformanceTest {
         byte[] data = SlowReaderConformanceTest.lines(SlowReaderConformanceTest.moreThanEveryBufferOnTheWay());
         int line = SlowReaderConformanceTest.LINE_BYTES;
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, log, "--idle-timeout", "1");
+        try (ServerProcess p = server.start(log, "--idle-timeout", "1");
              Socket c = new Socket()) {
             c.setReceiveBufferSize(SlowReaderConformanceTest.CLIENT_BUFFER_BYTES);
             c.setSendBufferSize(SlowReaderConformanceTest.CLIENT_BUFFER_BYTES);
@@ -147,7 +148,7 @@ class IdleTimeoutConformanceTest {
         List<List<byte[]>> expected = new ArrayList<>();
         List<EchoClient> clients = new ArrayList<>();
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, log, "--idle-timeout", "1")) {
+        try (ServerProcess p = server.start(log, "--idle-timeout", "1")) {
             try {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
@@ -179,7 +180,7 @@ class IdleTimeoutConformanceTest {
 
     @ForEachServer
     void aNegativeIdleTimeoutIsOneSentenceNamingTheOptionAndExitStatus2(ServerUnderTest server) throws Exception {
-        ServerProcess.Exit exit = ServerProcess.runToExit(server, "--port", "0", "--log", dir.resolve("log.txt").toString(),
+        ServerProcess.Exit exit = server.runToExit("--port", "0", "--log", dir.resolve("log.txt").toString(),
                 "--idle-timeout", "-5");
         assertEquals(2, exit.status(), "stderr " + exit.stderr());
         List<String> err = exit.stderr().stream().filter(l -> !l.isBlank()).toList();

@@ -1,5 +1,6 @@
 package echosuite.conformance;
 
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,7 +34,7 @@ class LimitsConformanceTest {
     @ForEachServer
     void overMaxConnectionsTheSurplusIsClosedAndCountedAndTheOthersAreServed(ServerUnderTest server) throws Exception {
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, dir.resolve("log.txt"), "--max-connections", "2");
+        try (ServerProcess p = server.start(dir.resolve("log.txt"), "--max-connections", "2");
              EchoClient first = new EchoClient(p.port());
              EchoClient second = new EchoClient(p.port())) {
             assertArrayEquals(bytes("1\n"), first.roundTrip(bytes("1\n")));
@@ -81,7 +82,7 @@ class LimitsConformanceTest {
     @MethodSource("badCommandLines")
     void badCommandLineInputGetsOneSentenceOnStderrAndExitStatus2(ServerUnderTest server, String[] args)
             throws Exception {
-        ServerProcess.Exit exit = ServerProcess.runToExit(server, args);
+        ServerProcess.Exit exit = server.runToExit(args);
         assertEquals(2, exit.status(), "exit status for " + Arrays.toString(args) + "; stderr " + exit.stderr());
         List<String> err = exit.stderr().stream().filter(l -> !l.isBlank()).toList();
         assertEquals(1, err.size(), "exactly one line on stderr: " + err);

@@ -1,5 +1,6 @@
 package echosuite.conformance;
 
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ class LogStorageFaultConformanceTest {
             throws Exception {
         int count = 100;
         byte[] records = records(count, 32);
-        try (ServerProcess p = ServerProcess.start(server, Path.of("/dev/full"));
+        try (ServerProcess p = server.start(Path.of("/dev/full"));
              EchoClient client = new EchoClient(p.port())) {
             assertArrayEquals(records, client.roundTrip(records), "echoed while the log's backlog has room");
             p.awaitStderrLine(WRITE_FAILED_REPORT, REPORT_LIMIT);
@@ -75,7 +76,7 @@ class LogStorageFaultConformanceTest {
         byte[] records = records(count, 1024);
         Path fifo = fifo("log.fifo");
         try (RandomAccessFile storage = new RandomAccessFile(fifo.toFile(), "rw");   // a reader that does not read
-             ServerProcess p = ServerProcess.start(server, fifo, "--max-log-backlog", "65536");
+             ServerProcess p = server.start(fifo, "--max-log-backlog", "65536");
              EchoClient client = new EchoClient(p.port())) {
             CompletableFuture<byte[]> echo = sendUntilTheLogStops(p, client, records, STALL_REPORT, "its log file took none");
 
@@ -99,7 +100,7 @@ class LogStorageFaultConformanceTest {
         byte[] records = records(count, length);
         Path fifo = fifo("log.fifo");
         try (RandomAccessFile storage = new RandomAccessFile(fifo.toFile(), "rw");
-             ServerProcess p = ServerProcess.start(server, fifo)) {
+             ServerProcess p = server.start(fifo)) {
             try (EchoClient client = new EchoClient(p.port())) {
                 CompletableFuture<byte[]> echo = readAll(client.socket.getInputStream(), records.length, new AtomicLong());
                 client.send(records);
@@ -134,7 +135,7 @@ class LogStorageFaultConformanceTest {
         try (SmallFileSystem fs = SmallFileSystem.mount(dir.resolve("fs"), 8 << 20)) {
             Path filler = fs.fill("filler");
             Path log = fs.root().resolve("log.txt");
-            try (ServerProcess p = ServerProcess.start(server, log, "--max-log-backlog", "65536");
+            try (ServerProcess p = server.start(log, "--max-log-backlog", "65536");
                  EchoClient client = new EchoClient(p.port())) {
                 CompletableFuture<byte[]> echo = sendUntilTheLogStops(p, client, records, WRITE_FAILED_REPORT,
                         "its file system was full");

@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.LogVerifier;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class LoggingConformanceTest {
         // All 200 clients, but no more connected at once than the server's concurrencyLimit (a
         // process-per-client server would otherwise start 200 JVMs at the same moment).
         Semaphore connected = new Semaphore(Math.min(CLIENTS, server.concurrencyLimit));
-        try (ServerProcess p = ServerProcess.start(server, log);
+        try (ServerProcess p = server.start(log);
              var clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (List<byte[]> messages : sent) {
@@ -81,7 +82,7 @@ class LoggingConformanceTest {
             throws Exception {
         Path log = dir.resolve("log.txt");
         byte[] data = bytes("A".repeat(40) + "\n" + "B".repeat(16) + "\n" + "C".repeat(17) + "\n" + "tail");
-        try (ServerProcess p = ServerProcess.start(server, log, "--max-line", "16")) {
+        try (ServerProcess p = server.start(log, "--max-line", "16")) {
             assertArrayEquals(data, EchoClient.exchange(p.port(), data));
             assertEquals(0, p.terminate(Duration.ofSeconds(5)).status());
         }
@@ -97,7 +98,7 @@ class LoggingConformanceTest {
     void sigtermWhileAClientHoldsAnUnfinishedRecordLogsItAndExitsZero(ServerUnderTest server) throws Exception {
         Path log = dir.resolve("log.txt");
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, log);
+        try (ServerProcess p = server.start(log);
              EchoClient c = new EchoClient(p.port())) {
             assertArrayEquals(bytes("done\nhalf a rec"), c.roundTrip(bytes("done\nhalf a rec")));
             exit = p.terminate(Duration.ofSeconds(5));

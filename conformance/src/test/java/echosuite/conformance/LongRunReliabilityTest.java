@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.protocol.SequencedMessage;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,7 @@ class LongRunReliabilityTest {
         if (server.name.equals("forking")) connections = Math.min(connections, 1_000);
         String name = test.getTestMethod().orElseThrow().getName();
         Path log = dir.resolve("log.txt");
-        try (ServerProcess p = ServerProcess.startLongRunning(server, log, Duration.ofMinutes(15))) {
+        try (ServerProcess p = server.startLongRunning(log, Duration.ofMinutes(15))) {
             long warmUp = churn(p.port(), Math.min(connections / 10, 500), loops(server), 0);
             ProcessTree.Usage baseline = settled(p, null);
             long baselineHeap = liveHeapKiB(p.pid());
@@ -100,7 +101,7 @@ class LongRunReliabilityTest {
         int connections = Math.min(16, server.concurrencyLimit);
         String name = test.getTestMethod().orElseThrow().getName();
         Path log = dir.resolve("log.txt");
-        try (ServerProcess p = ServerProcess.startLongRunning(server, log, Duration.ofSeconds(seconds).plusMinutes(5))) {
+        try (ServerProcess p = server.startLongRunning(log, Duration.ofSeconds(seconds).plusMinutes(5))) {
             long warmUp = churn(p.port(), 200, Math.min(connections, 8), 0);
             ProcessTree.Usage baseline = settled(p, null);
             long baselineHeap = liveHeapKiB(p.pid());

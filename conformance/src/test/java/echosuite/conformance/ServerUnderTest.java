@@ -1,7 +1,11 @@
 package echosuite.conformance;
 
+import echosuite.serverprocess.ServerCommand;
+import echosuite.serverprocess.ServerProcess;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +83,42 @@ public enum ServerUnderTest {
             throw new IllegalStateException("the server jar " + jar + " is missing: build with ./suite build first");
         }
         return jar;
+    }
+
+    /** Starts it on {@code --port 0 --log LOG} plus {@code args} and waits until it listens. */
+    public ServerProcess start(Path log, String... args) throws ServerProcess.StartFailure, InterruptedException {
+        return ServerProcess.start(command(log, args));
+    }
+
+    /** As {@link #start} but on a given port (a restart on the port a killed server held). */
+    public ServerProcess startOnPort(int port, Path log, String... args) throws ServerProcess.StartFailure, InterruptedException {
+        return ServerProcess.start(command(log, args).port(port));
+    }
+
+    /** As {@link #start} but under {@code ulimit -n maxOpenFiles}. */
+    public ServerProcess startWithOpenFileLimit(Path log, int maxOpenFiles, String... args)
+            throws ServerProcess.StartFailure, InterruptedException {
+        return ServerProcess.start(command(log, args).openFileLimit(maxOpenFiles));
+    }
+
+    /** As {@link #start} but for a run longer than a test's life limit allows (the long-run scenarios): killed only after {@code lifeLimit}. */
+    public ServerProcess startLongRunning(Path log, Duration lifeLimit, String... args)
+            throws ServerProcess.StartFailure, InterruptedException {
+        return ServerProcess.start(command(log, args).lifeLimit(lifeLimit));
+    }
+
+    /** As {@link #start} but as a member of a cgroup, which it joins before the JVM starts. */
+    ServerProcess startInCgroup(PidsCgroup cgroup, Path log, String... args) throws ServerProcess.StartFailure, InterruptedException {
+        return ServerProcess.start(command(log, args).shellFirst("echo $$ > '" + cgroup.procs() + "'"));
+    }
+
+    /** Runs it with exactly {@code args} (a bad command line) and waits for its exit. */
+    public ServerProcess.Exit runToExit(String... args) throws Exception {
+        return ServerProcess.runToExit(ServerCommand.jar(jar(), modeArgs).args(args));
+    }
+
+    private ServerCommand command(Path log, String... args) {
+        return ServerCommand.jar(jar(), modeArgs).log(log).args(args);
     }
 
     @Override

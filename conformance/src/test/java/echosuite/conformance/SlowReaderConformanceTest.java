@@ -1,5 +1,6 @@
 package echosuite.conformance;
 
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -49,7 +50,7 @@ class SlowReaderConformanceTest {
         byte[] slowData = lines(moreThanEveryBufferOnTheWay());
         List<List<byte[]>> expected = new ArrayList<>();
         ServerProcess.Exit exit;
-        try (ServerProcess p = ServerProcess.start(server, log);
+        try (ServerProcess p = server.start(log);
              Socket slow = new Socket();
              ExecutorService pool = Executors.newCachedThreadPool()) {
             slow.setReceiveBufferSize(CLIENT_BUFFER_BYTES);

@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
 import echosuite.procfs.ProcFs;
+import echosuite.serverprocess.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class VirtualThreadPollerTest {
 
     @Test
     void theIoPollerExistsBeforeTheFirstClientIsAccepted() throws Exception {
-        try (ServerProcess p = ServerProcess.start(ServerUnderTest.VIRTUALTHREADS, dir.resolve("log.txt"))) {
+        try (ServerProcess p = ServerUnderTest.VIRTUALTHREADS.start(dir.resolve("log.txt"))) {
             long epollFds = epollDescriptors(p.pid());
             assertTrue(epollFds > 0, "no epoll descriptor in the idle server: the poller would be created at the first"
                     + " client's read, which fails for good if that moment meets EMFILE");
