@@ -21,7 +21,7 @@ public final class ServerCommand {
 
     /** How long a server may take to print {@code listening on}, unless {@link #startLimit} says otherwise. */
     public static final Duration DEFAULT_START_LIMIT = Duration.ofSeconds(30);
-    /** How long a server may run in all before the watchdog kills it (a hung test cannot hang the build). */
+    /** How long a server may run in all before the watchdog ends it with SIGTERM (a hung test cannot hang the build). */
     public static final Duration DEFAULT_LIFE_LIMIT = Duration.ofMinutes(3);
 
     /** The program that pins a command to CPUs. */
@@ -135,7 +135,7 @@ public final class ServerCommand {
         return change(c -> c.jvmOptions = List.copyOf(options));
     }
 
-    /** The port to listen on (0, the default, lets the kernel choose). */
+    /** The port to listen on (0, the default, lets the kernel choose); passed along with the {@link #log}. */
     public ServerCommand port(int listenPort) {
         return change(c -> c.port = listenPort);
     }

@@ -55,6 +55,13 @@ class ServerProcessTest {
     }
 
     @Test
+    void aProgramThatCannotBeStartedFailsToStartSayingWhich() {
+        ServerCommand missing = ServerCommand.of(List.of(dir.resolve("no-such-server").toString())).log(dir.resolve("log.txt"));
+        ServerProcess.StartFailure f = assertThrows(ServerProcess.StartFailure.class, () -> ServerProcess.start(missing));
+        assertTrue(f.getMessage().startsWith("could not start " + missing + ": "), f.getMessage());
+    }
+
+    @Test
     void aSilentServerFailsAtItsStartLimitAndIsKilled() throws Exception {
         Path pidFile = dir.resolve("pid");
         ServerCommand silent = ServerCommand.of(List.of("bash", "-c", "echo $$ > '" + pidFile + "' && exec sleep 600"))
