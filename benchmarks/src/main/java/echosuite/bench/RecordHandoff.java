@@ -2,7 +2,8 @@ package echosuite.bench;
 
 import echosuite.protocol.RecordBatch;
 import echosuite.protocol.RecordFramer;
-import echosuite.protocol.ServerOptions;
+import echosuite.runtime.ServerOptions;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,7 +1,8 @@
 package echosuite.bench;
 
-import echosuite.protocol.BurstReporter;
-import echosuite.protocol.RecordLog;
+import echosuite.runtime.BurstReporter;
+import echosuite.runtime.RecordLog;
+
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 

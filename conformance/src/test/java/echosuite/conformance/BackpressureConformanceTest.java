@@ -1,6 +1,7 @@
 package echosuite.conformance;
 
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
+
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package echosuite.conformance;
 
-import echosuite.protocol.LogVerifier;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;

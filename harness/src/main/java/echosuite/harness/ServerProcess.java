@@ -1,5 +1,6 @@
 package echosuite.harness;
 
+
 import echosuite.protocol.Summary;
 
 import java.io.IOException;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen bulk}: large messages at full speed, several in flight per connection. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "bulk", sortOptions = false,
         description = "Large messages (default 64 KiB) at full speed, up to --window messages in flight per connection: bandwidth each way, and a test of the server's backpressure.",
         footerHeading = "%nExamples:%n",

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen churn}: connect, k messages, close, repeat. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "churn", sortOptions = false,
         description = "Connection churn: -c concurrent loops each connect, exchange -k messages ping-pong style, close (their end of stream, then the server's), and start over. Reports connections per second and the latency of connect, of the first echo and of the whole session (the main latency).",
         footerHeading = "%nExamples:%n",

@@ -2,7 +2,8 @@ package echosuite.loadgen;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen find-max}: the highest rate whose corrected p99 stays under the SLO. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "find-max", sortOptions = false,
         description = "Searches the highest rate whose coordinated-omission-corrected p99 stays under --slo, by a bounded series of rate runs (-d each, after --warmup): doubling from --start-rate until a run fails, then bisecting to within --precision. The summary, JSON, --hlog and --hgrm are those of the best passing run.",
         footerHeading = "%nExamples:%n",

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen hold}: N idle connections, and a probe's latency while they are held. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "hold", sortOptions = false,
         description = "Open -c idle connections (ramped at --connect-rate); each counts as established once the echo of its first message is back. "
                 + "The first --first-level of them are held for --level-hold, then the rest are opened and all are held for --level-hold; "

@@ -1,5 +1,6 @@
 package echosuite.loadgen;
 
+
 import echosuite.protocol.SequencedMessage;
 
 import java.io.IOException;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen rate}: the open loop at a fixed rate, latency corrected for coordinated omission. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "rate", sortOptions = false,
         description = "Open loop: messages go out at fixed intended times, R per second in all, spread evenly over the connections. Latency is counted from each message's intended send time (coordinated omission corrected, as wrk2 does); the service time from the actual write is reported beside it.",
         footerHeading = "%nExamples:%n",

@@ -1,9 +1,10 @@
 package echosuite.loadgen;
 
+import echosuite.logcheck.LogVerifier;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import echosuite.protocol.LogVerifier;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

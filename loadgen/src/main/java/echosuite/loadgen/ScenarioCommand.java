@@ -1,8 +1,10 @@
 package echosuite.loadgen;
 
+import echosuite.cli.UsageError;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import echosuite.protocol.LogVerifier;
-import echosuite.protocol.ServerRunner;
+import echosuite.logcheck.LogVerifier;
+
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -66,7 +68,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
     final void checkOptions() {
         String p = options.problem();
         if (p == null) p = problem();
-        if (p != null) throw new ServerRunner.UsageError(p);
+        if (p != null) throw new UsageError(p);
     }
 
     /** One run; Ctrl-C during it ends the measured window early and still reports. */

@@ -1,5 +1,6 @@
 package echosuite.loadgen;
 
+
 import echosuite.protocol.Summary;
 
 import java.io.BufferedReader;

@@ -1,7 +1,8 @@
 package echosuite.loadgen;
 
+import echosuite.logcheck.LogVerifier;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import echosuite.protocol.LogVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

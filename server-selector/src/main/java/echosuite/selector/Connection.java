@@ -1,7 +1,7 @@
 package echosuite.selector;
 
 import echosuite.protocol.RecordFramer;
-import echosuite.protocol.ServerCounters;
+import echosuite.runtime.ServerCounters;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

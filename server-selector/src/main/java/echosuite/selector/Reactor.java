@@ -1,8 +1,8 @@
 package echosuite.selector;
 
-import echosuite.protocol.EchoServer;
 import echosuite.protocol.RecordBatch;
-import echosuite.protocol.RecordLog;
+import echosuite.runtime.EchoServer;
+import echosuite.runtime.RecordLog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package echosuite.protocol;
+package echosuite.runtime;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;

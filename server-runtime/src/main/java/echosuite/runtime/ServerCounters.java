@@ -1,4 +1,6 @@
-package echosuite.protocol;
+package echosuite.runtime;
+
+import echosuite.protocol.Summary;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

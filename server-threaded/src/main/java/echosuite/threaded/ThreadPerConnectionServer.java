@@ -1,4 +1,8 @@
-package echosuite.protocol;
+package echosuite.threaded;
+
+import echosuite.runtime.BlockingConnection;
+import echosuite.runtime.ConnectionRegistry;
+import echosuite.runtime.EchoServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package echosuite.protocol;
+package echosuite.runtime;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

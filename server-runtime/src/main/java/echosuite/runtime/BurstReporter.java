@@ -1,4 +1,4 @@
-package echosuite.protocol;
+package echosuite.runtime;
 
 import java.io.PrintStream;
 import java.util.concurrent.atomic.LongAdder;

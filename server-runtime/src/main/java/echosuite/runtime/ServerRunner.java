@@ -1,6 +1,6 @@
-package echosuite.protocol;
+package echosuite.runtime;
 
-import picocli.CommandLine;
+import echosuite.cli.UsageError;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * The life of every server process, so that each model's code is only its model:
  * <ol>
- *   <li>parse and check the command line (bad input: one sentence on stderr, exit 2);</li>
+ *   <li>check the options (bad input: a {@link UsageError}, one sentence and exit 2 by
+ *       {@link echosuite.cli.ExitPolicy});</li>
  *   <li>open the log file (unwritable: one sentence, exit 2);</li>
  *   <li>start the model and print {@code listening on HOST:PORT};</li>
  *   <li>wait for SIGTERM or SIGINT;</li>
@@ -28,50 +29,6 @@ public final class ServerRunner {
     static final Duration SHUTDOWN_GRACE = Duration.ofMillis(3000);
 
     private ServerRunner() { }
-
-    /** A bad command line or environment, reported as one sentence with exit status 2. */
-    public static final class UsageError extends RuntimeException {
-        public UsageError(String sentence) {
-            super(sentence, null, false, false);
-        }
-    }
-
-    /**
-     * Parses {@code args} into {@code command} (a picocli {@code @Command} whose {@code call()}
-     * ends in {@link #serve}) and runs it; never returns: exits with the command's status.
-     */
-    public static void main(Object command, String[] args) {
-        System.exit(execute(command, args));
-    }
-
-    /** As {@link #main} but returns the exit status (0 ok, 1 failure, 2 bad usage). */
-    public static int execute(Object command, String[] args) {
-        return execute(new CommandLine(command), args, 1);
-    }
-
-    /**
-     * Runs {@code cli} (a configured picocli command line, e.g. one with subcommands) on
-     * {@code args} and returns its exit status: bad usage is one sentence on stderr and status 2,
-     * an unexpected exception one line and {@code failureStatus}.
-     */
-    public static int execute(CommandLine cli, String[] args, int failureStatus) {
-        String name = cli.getCommandName();
-        cli.setParameterExceptionHandler((ex, a) -> {
-            java.io.PrintWriter err = ex.getCommandLine().getErr();
-            String help = ex.getCommandLine().getCommandSpec().qualifiedName();   // "loadgen pingpong" for a subcommand
-            err.println(name + ": " + sentence(ex.getMessage()) + " (see " + help + " --help)");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof UsageError) {
-                cmd.getErr().println(name + ": " + ex.getMessage());
-                return 2;
-            }
-            cmd.getErr().println(name + ": failed: " + ex);
-            return failureStatus;
-        });
-        return cli.execute(args);
-    }
 
     /**
      * Serves until SIGTERM/SIGINT with the model {@code model} makes from the context, then stops
@@ -134,22 +91,5 @@ public final class ServerRunner {
         if (e instanceof java.net.BindException) return m == null ? "address in use" : m.toLowerCase();
         if (e instanceof java.nio.channels.UnresolvedAddressException) return "unknown address";
         return m == null ? e.getClass().getSimpleName() : m;
-    }
-
-    private static String sentence(String message) {
-        String m = message == null ? "invalid command line" : message.strip();
-        int newline = m.indexOf('\n');
-        if (newline > 0) m = m.substring(0, newline);
-        return m.endsWith(".") ? m : m + ".";
-    }
-
-    /** picocli version provider: the jar manifest's Implementation-Version. */
-    public static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = ServerRunner.class.getPackage().getImplementationVersion();
-            return new String[] {"${COMMAND-NAME} " + (v == null ? "(development build)" : v)
-                    + ", echo-with-logging protocol 1, Java " + Runtime.version()};
-        }
     }
 }

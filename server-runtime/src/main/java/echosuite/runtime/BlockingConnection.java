@@ -1,4 +1,7 @@
-package echosuite.protocol;
+package echosuite.runtime;
+
+import echosuite.protocol.RecordBatch;
+import echosuite.protocol.RecordFramer;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package echosuite.protocol;
+package echosuite.runtime;
 
 import picocli.CommandLine.Option;
 

@@ -1,4 +1,7 @@
-package echosuite.protocol;
+package echosuite.logcheck;
+
+import echosuite.protocol.RecordBatch;
+import echosuite.protocol.RecordFramer;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,6 @@
-package echosuite.protocol;
+package echosuite.logcheck;
+
+import echosuite.protocol.SequencedMessage;
 
 import java.io.IOException;
 import java.io.InputStream;

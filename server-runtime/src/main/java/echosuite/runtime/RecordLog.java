@@ -1,4 +1,6 @@
-package echosuite.protocol;
+package echosuite.runtime;
+
+import echosuite.protocol.RecordBatch;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,8 @@
-package echosuite.protocol;
+package echosuite.runtime;
+
+import echosuite.protocol.RecordBatch;
+import echosuite.protocol.RecordFramer;
+import echosuite.protocol.Summary;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package echosuite.protocol;
+package echosuite.logcheck;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

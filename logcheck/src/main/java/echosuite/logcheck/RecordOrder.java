@@ -1,4 +1,4 @@
-package echosuite.protocol;
+package echosuite.logcheck;
 
 import java.util.BitSet;
 

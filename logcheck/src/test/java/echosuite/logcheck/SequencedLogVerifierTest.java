@@ -1,4 +1,6 @@
-package echosuite.protocol;
+package echosuite.logcheck;
+
+import echosuite.protocol.SequencedMessage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
