@@ -26,16 +26,14 @@ import java.nio.channels.SocketChannel;
  * idle or chatty connection to {@value #MAX_BUFFER} bytes for a bulk stream, so thousands of
  * idle connections stay cheap (what makes virtual threads worth it).
  *
- * <p>Idle timeout ({@code --idle-timeout}): a blocking {@link SocketChannel#read} ignores
- * {@code SO_TIMEOUT}, but the channel's socket adaptor stream honours it (in JDK 25 it calls the
- * channel's timed read, which polls with a deadline on a platform thread and parks on the I/O
- * poller with a deadline on a virtual thread, without pinning). So with a timeout the loop reads
- * through {@code channel.socket().getInputStream()}; a read that times out ends the connection
- * exactly like end of file, and is counted in {@code connectionsTimedOut}. Only a read can time
- * out: a connection blocked writing its echo to a client that does not read, or handing records
- * to a logger that is behind, is not idle. Without a timeout the loop reads the channel itself,
- * as it always did (the timed read costs two {@code fcntl} calls per read on a platform thread:
- * it switches the socket to non-blocking mode and back).
+ * <p>Idle timeout ({@code --idle-timeout}; the rule is docs/protocol.md, "Idle connections"): a
+ * blocking {@link SocketChannel#read} ignores {@code SO_TIMEOUT}, but the channel's socket adaptor
+ * stream honours it (in JDK 25 it calls the channel's timed read, which polls with a deadline on
+ * a platform thread and parks on the I/O poller with a deadline on a virtual thread, without
+ * pinning). So with a timeout the loop reads through {@code channel.socket().getInputStream()},
+ * and only its reads can time out. Without a timeout the loop reads the channel itself (the
+ * timed read costs two {@code fcntl} calls per read on a platform thread: it switches the socket
+ * to non-blocking mode and back).
  */
 public final class BlockingConnection implements Runnable {
 

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * blocking loop (read → echo → log, {@link echosuite.runtime.BlockingConnection}) runs on a
  * virtual thread; when it blocks in {@code read}, the JDK unmounts it from its carrier (one of a
  * few platform threads, as many as cores) and parks it on the I/O poller, so an idle client costs
- * a parked continuation (about 4 KiB per idle connection in all, measured in docs/models.md)
+ * a parked continuation (its memory per idle connection is measured in docs/models.md)
  * instead of an OS thread.
  *
  * <p>What keeps it cheap and correct:
