@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * Turns a JMH result file ({@code -rf json}) into a Markdown page: one table per benchmark
  * class, one row per benchmark and parameter set, plus a row for each secondary score (such as
- * {@link RecordFramerThroughput}'s bytes per second). Every figure comes from the file.
+ * {@code RecordFramerThroughput}'s bytes per second). Every figure comes from the file.
  *
  * <p>Usage: {@code java -cp benchmarks.jar echosuite.bench.JmhResultTable RESULT.json TABLE.md
  * [COMMAND...]}; the optional command words are quoted on the page as the command that
