@@ -2,6 +2,7 @@ package echosuite.virtualthreads;
 
 import echosuite.cli.ExitPolicy;
 import echosuite.cli.Version;
+import echosuite.runtime.EchoServer;
 import echosuite.runtime.ServerOptions;
 import echosuite.runtime.ServerRunner;
 import echosuite.threaded.ThreadPerConnectionServer;
@@ -43,8 +44,12 @@ public final class VirtualThreadServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return ServerRunner.serve("server-virtualthreads", options,
-                context -> new ThreadPerConnectionServer(context, Thread.ofVirtual().name("client-", 1)));
+        return ServerRunner.serve("server-virtualthreads", options, VirtualThreadServer::model);
+    }
+
+    /** The model: one virtual thread, named {@code client-N}, per client. */
+    static EchoServer model(EchoServer.Context context) {
+        return new ThreadPerConnectionServer(context, Thread.ofVirtual().name("client-", 1));
     }
 
     public static void main(String[] args) {

@@ -1,8 +1,8 @@
-package echosuite.bench;
+package echosuite.runtime;
 
+import echosuite.bench.RecordHandoff;
 import echosuite.protocol.RecordBatch;
 import echosuite.protocol.RecordFramer;
-import echosuite.runtime.ServerOptions;
 
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;

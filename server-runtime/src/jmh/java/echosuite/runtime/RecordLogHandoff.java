@@ -1,7 +1,6 @@
-package echosuite.bench;
+package echosuite.runtime;
 
-import echosuite.runtime.BurstReporter;
-import echosuite.runtime.RecordLog;
+import echosuite.bench.RecordHandoff;
 
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
@@ -16,12 +15,13 @@ import java.nio.file.Path;
  * thread writes it out. The file is {@code /dev/null}, so that the figure is the hand-off and
  * the logger's write calls, not the disk (which the macro results include).
  *
- * <p>Expect fewer records per second than {@link QueueHandoff}, which hands over a reference and
- * nothing else: here each operation also frames the read, copies the batch out and takes permits
- * from the log's byte semaphore. What the log's design buys (a lock-free queue, a logger that
- * writes everything waiting in one call and gathers before it looks again) is that producers do
- * not queue behind a lock or keep waking the logger. The framing of one
- * {@value #RECORD_BYTES}-byte read is measured alone by {@link RecordFramerThroughput}.
+ * <p>Expect fewer records per second than {@code QueueHandoff} (in {@code benchmarks/}), which
+ * hands over a reference and nothing else: here each operation also frames the read, copies the
+ * batch out and takes permits from the log's byte semaphore. What the log's design buys (a
+ * lock-free queue, a logger that writes everything waiting in one call and gathers before it
+ * looks again) is that producers do not queue behind a lock or keep waking the logger. The
+ * framing of one {@value #RECORD_BYTES}-byte read is measured alone by
+ * {@link RecordFramerThroughput}.
  *
  * <p>Pitfall avoided: the benchmark uses the real class with its real bound
  * ({@link RecordLog#DEFAULT_MAX_PENDING_BYTES}), not a re-implementation of it.

@@ -35,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  * fixed per method with {@code @Threads}, so every count gets its own fork and JIT profile
  * instead of sharing one; producer data lives in a per-thread {@code @State}, so producers do
  * not contend on anything but the hand-off itself.
+ *
+ * <p>It lives in server-runtime's JMH source set because the hand-offs of the server modules
+ * extend it ({@code echosuite.runtime.RecordLogHandoff} here, the forking server's pipe) as well
+ * as the JDK-primitive ones in {@code benchmarks/}; its package stays {@code echosuite.bench}, the
+ * package of the benchmarks that are not a module's.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -81,7 +86,7 @@ public abstract class RecordHandoff {
     }
 
     /** {@code bytes} bytes of printable text ending in {@code \n}: one whole record. */
-    static byte[] newRecord(int bytes) {
+    public static byte[] newRecord(int bytes) {
         byte[] record = new byte[bytes];
         Arrays.fill(record, (byte) 'x');
         record[bytes - 1] = '\n';
