@@ -1,6 +1,6 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,7 +43,7 @@ final class BulkCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        json.put("window", window);
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        return report.with(new LoadReport.Bulk(window));
     }
 }

@@ -1,5 +1,6 @@
 package echosuite.loadgen;
 
+import echosuite.report.Units;
 import echosuite.protocol.SequencedMessage;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,5 +1,6 @@
 package echosuite.loadgen;
 
+import echosuite.report.LoadReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,7 +109,7 @@ class HoldLevelsTest {
         args.addAll(List.of(more));
         args.add(server.target());
         assertEquals(ExitStatus.OK, Loadgen.execute(args.toArray(String[]::new)));
-        return RunReport.JSON.readTree(json.toFile()).get("levels");
+        return LoadReport.JSON.readTree(json.toFile()).get("levels");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package echosuite.loadgen;
 
+import echosuite.report.LoadReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import echosuite.protocol.LogVerifier;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class ThreadedServerEndToEndTest {
                     "--verify-log", log.toString(), server.target());
             assertEquals(ExitStatus.OK, status);
 
-            JsonNode run = RunReport.JSON.readTree(json.toFile());
+            JsonNode run = LoadReport.JSON.readTree(json.toFile());
             for (String key : List.of("scenario", "connections", "messageBytes", "messages", "messagesPerSecond",
                     "latencyUs", "errors", "options")) {
                 assertTrue(run.has(key), "the JSON report has '" + key + "'");

@@ -33,7 +33,7 @@ import java.util.Map;
  * @param stoppedEarly true if the run was stopped before its window ended (Ctrl-C)
  * @param logCheck     the verdict on the server's log ({@code --verify-log}), if it was checked
  * @param exitStatus   the load generator's exit status
- * @param options      every option of the command with its value, keyed by its long name
+ * @param options      every option of the command with its value, keyed by its long name; whole numbers are Longs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes firstEchoes,
@@ -46,9 +46,12 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
 
     private static final double MIB = 1024.0 * 1024.0;
 
-    /** Writes indented JSON; reads skipping keys it does not know. */
+    /**
+     * Writes indented JSON; reads skipping keys it does not know, and reads a whole number in
+     * {@link #options} as a Long (whatever its size), so a report reads back equal to the one written.
+     */
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     /**
      * Jackson builds every unwrapped group, from whatever keys the file has; a group whose own keys
@@ -72,6 +75,32 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
 
     public void write(Path file) throws IOException {
         JSON.writeValue(file.toFile(), this);
+    }
+
+    /** This report with a scenario's own group. */
+    public LoadReport with(Bulk b) {
+        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
+                exitStatus, options, b, churn, hold, rate, findMax);
+    }
+
+    public LoadReport with(Churn c) {
+        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
+                exitStatus, options, bulk, c, hold, rate, findMax);
+    }
+
+    public LoadReport with(Hold h) {
+        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
+                exitStatus, options, bulk, churn, h, rate, findMax);
+    }
+
+    public LoadReport with(Rate r) {
+        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
+                exitStatus, options, bulk, churn, hold, r, findMax);
+    }
+
+    public LoadReport with(FindMax f) {
+        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
+                exitStatus, options, bulk, churn, hold, rate, f);
     }
 
     /** Sum of all error counts (0 when the file has none). */
