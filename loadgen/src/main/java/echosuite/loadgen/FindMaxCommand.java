@@ -1,8 +1,8 @@
 package echosuite.loadgen;
 
+import echosuite.protocol.LogVerifier;
 import echosuite.report.LoadReport;
 import echosuite.report.Units;
-import echosuite.protocol.LogVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package echosuite.loadgen;
 
-import echosuite.report.Units;
 import echosuite.protocol.SequencedMessage;
+import echosuite.report.Units;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

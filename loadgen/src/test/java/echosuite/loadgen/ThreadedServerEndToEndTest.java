@@ -1,8 +1,8 @@
 package echosuite.loadgen;
 
-import echosuite.report.LoadReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import echosuite.protocol.LogVerifier;
+import echosuite.report.LoadReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
