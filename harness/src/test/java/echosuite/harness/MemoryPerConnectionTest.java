@@ -1,5 +1,6 @@
 package echosuite.harness;
 
+import echosuite.report.Units;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
