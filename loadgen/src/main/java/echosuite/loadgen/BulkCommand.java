@@ -38,8 +38,8 @@ final class BulkCommand extends ScenarioCommand {
     @Override
     List<String> summaryLines(RunResult r) {
         return List.of(String.format(Locale.ROOT, "bandwidth  %.1f MiB/s sent, %.1f MiB/s received (window %d messages per connection)",
-                RunReport.mibPerSecond(r.bytesSentInWindow, r.windowSeconds),
-                RunReport.mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), window));
+                LoadReport.mibPerSecond(r.bytesSentInWindow, r.windowSeconds),
+                LoadReport.mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), window));
     }
 
     @Override

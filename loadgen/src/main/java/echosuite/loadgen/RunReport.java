@@ -20,7 +20,6 @@ import java.util.Map;
  */
 final class RunReport {
 
-
     private RunReport() { }
 
     // ---- for people ----------------------------------------------------------------------------
@@ -35,7 +34,7 @@ final class RunReport {
                 r.windowSeconds, Units.latency(r.warmupRunSeconds * 1e9), r.stoppedEarly ? " (stopped early)" : ""));
         if (r.warmsUpToFirstEchoes) s.append("  first echo ").append(firstEchoLine(r)).append('\n');
         s.append(String.format(Locale.ROOT, "  messages   %,d echoed in %.2f s = %,.0f msgs/s, %.2f MiB/s each way%n",
-                r.messages, r.windowSeconds, r.messagesPerSecond(), mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));
+                r.messages, r.windowSeconds, r.messagesPerSecond(), LoadReport.mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));
         s.append("  latency    ").append(latencyLine(r.latency(), r.tailIsLowerBound())).append('\n');
         if (r.tailIsLowerBound()) s.append("             ").append(lowerBoundNote(r)).append('\n');
         for (String line : extra) s.append("  ").append(line).append('\n');
@@ -101,10 +100,6 @@ final class RunReport {
         return s.toString();
     }
 
-    static double mibPerSecond(long bytes, double seconds) {
-        return LoadReport.mibPerSecond(bytes, seconds);
-    }
-
     // ---- for tools ----------------------------------------------------------------------------------
 
     /**
@@ -124,9 +119,9 @@ final class RunReport {
                         LoadReport.round(r.warmupRunSeconds, 6)),
                 firstEchoes,
                 new LoadReport.Throughput(r.messages, LoadReport.round(r.messagesPerSecond(), 3),
-                        LoadReport.round(mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds), 6),
-                        LoadReport.round(mibPerSecond(r.bytesSentInWindow, r.windowSeconds), 6),
-                        LoadReport.round(mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), 6)),
+                        LoadReport.round(LoadReport.mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds), 6),
+                        LoadReport.round(LoadReport.mibPerSecond(r.bytesSentInWindow, r.windowSeconds), 6),
+                        LoadReport.round(LoadReport.mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), 6)),
                 new LoadReport.Traffic(r.messagesSent, r.messagesUnanswered, r.bytesSent, r.bytesReceived),
                 new LoadReport.Latency(percentiles(r.latency()), r.unansweredInLatency, r.tailIsLowerBound()),
                 new LoadReport.Errors(errors, new LinkedHashMap<>(r.errorReasons)),

@@ -79,28 +79,28 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
 
     /** This report with a scenario's own group. */
     public LoadReport with(Bulk b) {
-        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
-                exitStatus, options, b, churn, hold, rate, findMax);
+        return withScenario(b, churn, hold, rate, findMax);
     }
 
     public LoadReport with(Churn c) {
-        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
-                exitStatus, options, bulk, c, hold, rate, findMax);
+        return withScenario(bulk, c, hold, rate, findMax);
     }
 
     public LoadReport with(Hold h) {
-        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
-                exitStatus, options, bulk, churn, h, rate, findMax);
+        return withScenario(bulk, churn, h, rate, findMax);
     }
 
     public LoadReport with(Rate r) {
-        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
-                exitStatus, options, bulk, churn, hold, r, findMax);
+        return withScenario(bulk, churn, hold, r, findMax);
     }
 
     public LoadReport with(FindMax f) {
+        return withScenario(bulk, churn, hold, rate, f);
+    }
+
+    private LoadReport withScenario(Bulk b, Churn c, Hold h, Rate r, FindMax f) {
         return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
-                exitStatus, options, bulk, churn, hold, rate, f);
+                exitStatus, options, b, c, h, r, f);
     }
 
     /** Sum of all error counts (0 when the file has none). */
