@@ -9,8 +9,8 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Hand a record to the logger through an {@link ArrayBlockingQueue} of 1,024 slots: the
  * textbook bounded producer/consumer queue, one lock for both ends. It is the reference point
- * for {@link RecordLogHandoff} (what the servers really use) and {@link NioPipeHandoff} (a
- * byte stream instead of object references).
+ * for {@link echosuite.runtime.RecordLogHandoff} (what the servers really use) and
+ * {@link NioPipeHandoff} (a byte stream instead of object references).
  *
  * <p>Expect millions of records per second with one producer, and less per producer (often
  * less in total) as producers are added, because every put and take takes the same lock.

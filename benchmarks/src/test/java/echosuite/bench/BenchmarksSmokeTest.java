@@ -13,13 +13,19 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Enumeration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +45,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 100 ms iteration on a shared machine mean nothing.
  */
 class BenchmarksSmokeTest {
+
+    /** What JMH's annotation processor writes beside each set of benchmarks it compiles. */
+    private static final String BENCHMARK_LIST = "META-INF/BenchmarkList";
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)   // a bound on a hung fork, not a speed target
@@ -69,7 +78,9 @@ class BenchmarksSmokeTest {
         }
 
         Set<String> expected = benchmarkMethods();
-        assertFalse(expected.isEmpty(), "found no @Benchmark method next to " + ConcurrencyUnitStart.class);
+        assertFalse(expected.isEmpty(), "found no @Benchmark method beside any " + BENCHMARK_LIST);
+        assertTrue(expected.contains("echosuite.runtime.RecordLogHandoff.oneProducer"),
+                "the benchmarks of server-runtime's jmh jar are not on the class path: " + expected);
         Set<String> ran = results.stream().map(r -> r.getParams().getBenchmark())
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(expected, ran, "every benchmark must run; JMH's output:\n" + readIfPresent(output));
@@ -90,24 +101,49 @@ class BenchmarksSmokeTest {
 
     /**
      * Every concrete class's {@code @Benchmark} methods (inherited ones included), as JMH names
-     * them, found in this module's compiled classes (JMH's generated classes excluded).
+     * them, found in the compiled classes of every class-path entry that lists benchmarks (this
+     * module's classes and each module's "jmh" jar; JMH's generated classes excluded).
      */
     private static Set<String> benchmarkMethods() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path classes = Path.of(ConcurrencyUnitStart.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Set<String> names = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.toList()) {
-                String relative = classes.relativize(file).toString();
-                if (!relative.endsWith(".class") || relative.contains("$") || relative.contains("jmh_generated")) continue;
-                String className = relative.substring(0, relative.length() - ".class".length()).replace('/', '.');
-                Class<?> type = Class.forName(className);
-                if (Modifier.isAbstract(type.getModifiers())) continue;
-                for (Method m : type.getMethods()) {
-                    if (m.isAnnotationPresent(Benchmark.class)) names.add(type.getName() + "." + m.getName());
+        Enumeration<URL> lists = BenchmarksSmokeTest.class.getClassLoader().getResources(BENCHMARK_LIST);
+        while (lists.hasMoreElements()) {
+            try (ClassPathEntry entry = ClassPathEntry.holding(lists.nextElement());
+                 Stream<Path> files = Files.walk(entry.root())) {
+                for (Path file : files.toList()) {
+                    String relative = entry.root().relativize(file).toString();
+                    if (!relative.endsWith(".class") || relative.contains("$") || relative.contains("jmh_generated")) continue;
+                    String className = relative.substring(0, relative.length() - ".class".length()).replace('/', '.');
+                    Class<?> type = Class.forName(className);
+                    if (Modifier.isAbstract(type.getModifiers())) continue;
+                    for (Method m : type.getMethods()) {
+                        if (m.isAnnotationPresent(Benchmark.class)) names.add(type.getName() + "." + m.getName());
+                    }
                 }
             }
         }
         return names;
+    }
+
+    /** The root of the directory or jar that holds one {@code META-INF/BenchmarkList}; closing it closes the jar. */
+    private record ClassPathEntry(Path root, FileSystem jar) implements Closeable {
+
+        static ClassPathEntry holding(URL benchmarkList) throws IOException, URISyntaxException {
+            URI uri = benchmarkList.toURI();
+            if (uri.getScheme().equals("jar")) {
+                String jarFile = uri.getRawSchemeSpecificPart();
+                jarFile = jarFile.substring(0, jarFile.indexOf("!/"));
+                FileSystem jar = FileSystems.newFileSystem(Path.of(URI.create(jarFile)));
+                return new ClassPathEntry(jar.getPath("/"), jar);
+            }
+            Path list = Path.of(uri);
+            return new ClassPathEntry(list.getParent().getParent(), null);   // .../META-INF/BenchmarkList
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (jar != null) jar.close();
+        }
     }
 
     private static String readIfPresent(Path file) throws IOException {

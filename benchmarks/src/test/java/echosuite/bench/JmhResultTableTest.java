@@ -36,7 +36,7 @@ class JmhResultTableTest {
         assertEquals("42.3", JmhResultTable.number(42.31));
         assertEquals("4.23", JmhResultTable.number(4.231));
         assertEquals("0.0423", JmhResultTable.number(0.04231));
-        assertEquals("n/a", JmhResultTable.number("NaN"));
+        assertEquals("n/a", JmhResultTable.number(Double.NaN));
     }
 
     @Test
@@ -44,5 +44,20 @@ class JmhResultTableTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JmhResultTable.render("[ { \"benchmark\" : ", "bad.json", ""));
         assertTrue(e.getMessage().startsWith("not JSON at offset"), e.getMessage());
+    }
+
+    @Test
+    void rejectsJsonThatIsNotAJmhResult() {
+        IllegalArgumentException notAList = assertThrows(IllegalArgumentException.class,
+                () -> JmhResultTable.render("{ \"benchmark\" : \"a.B.c\" }", "object.json", ""));
+        assertTrue(notAList.getMessage().startsWith("not a list of results"), notAList.getMessage());
+        IllegalArgumentException noBenchmark = assertThrows(IllegalArgumentException.class,
+                () -> JmhResultTable.render("[ { \"mode\" : \"thrpt\" } ]", "nameless.json", ""));
+        assertTrue(noBenchmark.getMessage().startsWith("not a JMH result"), noBenchmark.getMessage());
+    }
+
+    @Test
+    void saysSoWhenNoBenchmarkRanToCompletion() {
+        assertTrue(JmhResultTable.render("[ ]", "empty.json", "").contains("`empty.json` holds no results"));
     }
 }

@@ -1,7 +1,8 @@
 package echosuite.conformance;
 
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
 import echosuite.serverprocess.ServerProcess;
+
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package echosuite.conformance;
 
-import echosuite.protocol.LogVerifier;
 import echosuite.serverprocess.ServerProcess;
+
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package echosuite.harness;
 
-import echosuite.protocol.ServerRunner.UsageError;
+import echosuite.cli.UsageError;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

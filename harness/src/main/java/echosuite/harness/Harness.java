@@ -1,6 +1,7 @@
 package echosuite.harness;
 
-import echosuite.protocol.ServerRunner.UsageError;
+import echosuite.cli.UsageError;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import java.nio.file.Path;
  * {@code ./suite run | report | compare}: the harness's command line. The launcher passes the
  * project folder as the system property {@code echosuite.root}.
  */
-@Command(name = "suite", mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(name = "suite", mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         description = "Runs the servers under load and reports the results.",
         subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class})
 public final class Harness implements Runnable {

@@ -1,6 +1,7 @@
 package echosuite.harness;
 
-import echosuite.protocol.ServerRunner.UsageError;
+import echosuite.cli.UsageError;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
         }
         List<Scenario> chosen = p.scenarios();
         if (scenarios != null) {
-            chosen = chosen.stream().filter(s -> scenarios.contains(s.kind()) || scenarios.contains(s.id())).toList();
+            chosen = chosen.stream().filter(s -> scenarios.contains(s.kind().label()) || scenarios.contains(s.id())).toList();
             if (chosen.isEmpty()) throw new UsageError("no scenario of profile " + p.label() + " matches " + String.join(",", scenarios)
                     + "; its scenarios are " + String.join(", ", p.scenarios().stream().map(Scenario::id).toList()) + ".");
         }
@@ -97,9 +98,7 @@ final class RunCommand implements Callable<Integer> {
 
         System.out.println(SummaryWriter.console(table));
         System.out.println("Results: " + runDir + " (open index.html; summary.md, summary.csv, summary.json)");
-        long bad = table.rows().stream().filter(r -> !r.status().equals("not built")
-                && (!r.status().equals("ok") || !Boolean.TRUE.equals(r.logVerified()) || !r.problems().isEmpty()
-                    || r.errors() == null || r.errors() > 0)).count();
+        long bad = table.rows().stream().filter(ResultRow::hadProblems).count();
         if (bad > 0) System.out.println(bad + " row(s) had problems; see the tables and the lists under them.");
         return bad == 0 ? 0 : 1;
     }

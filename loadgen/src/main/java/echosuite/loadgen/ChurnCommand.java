@@ -1,6 +1,7 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen churn}: connect, k messages, close, repeat. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "churn", sortOptions = false,
         description = "Connection churn: -c concurrent loops each connect, exchange -k messages ping-pong style, close (their end of stream, then the server's), and start over. Reports connections per second and the latency of connect, of the first echo and of the whole session (the main latency).",
         footerHeading = "%nExamples:%n",
@@ -65,14 +66,11 @@ final class ChurnCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        json.put("messagesPerSession", messagesPerSession);
-        json.put("sessions", r.count("sessions"));
-        json.put("connectionsPerSecond", RunReport.round(connectionsPerSecond(r), 3));
-        json.set(Metric.CONNECT.jsonKey, RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]));
-        json.set(Metric.FIRST_ECHO.jsonKey, RunReport.percentiles(r.measured[Metric.FIRST_ECHO.ordinal()]));
-        json.put("sourceAddresses", options.sourceAddresses);
-        json.put("timeWaitCapPerAddress", Math.round(capPerAddress()));
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        return report.with(new LoadReport.Churn(messagesPerSession, r.count("sessions"),
+                LoadReport.round(connectionsPerSecond(r), 3), RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]),
+                RunReport.percentiles(r.measured[Metric.FIRST_ECHO.ordinal()]), options.sourceAddresses,
+                Math.round(capPerAddress())));
     }
 
     private static double connectionsPerSecond(RunResult r) {

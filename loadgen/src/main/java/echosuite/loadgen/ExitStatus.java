@@ -1,6 +1,6 @@
 package echosuite.loadgen;
 
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
 
 /** The load generator's exit statuses (documented in docs/loadgen.md), and how a run maps to one. */
 final class ExitStatus {

@@ -1,8 +1,9 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
+import echosuite.report.LoadReport;
+import echosuite.report.Units;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen find-max}: the highest rate whose corrected p99 stays under the SLO. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "find-max", sortOptions = false,
         description = "Searches the highest rate whose coordinated-omission-corrected p99 stays under --slo, by a bounded series of rate runs (-d each, after --warmup): doubling from --start-rate until a run fails, then bisecting to within --precision. The summary, JSON, --hlog and --hgrm are those of the best passing run.",
         footerHeading = "%nExamples:%n",
@@ -119,18 +120,13 @@ final class FindMaxCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        RateCommand.addJson(json, r, best == null ? steps.getLast().rate() : best.rate(), pipeline);
-        json.put("sloUs", sloNs / 1000.0);
-        json.put("maxRate", best == null ? 0 : best.rate());
-        ArrayNode list = json.putArray("steps");
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        List<LoadReport.FindMax.Step> tried = new ArrayList<>();
         for (RateSearch.Step s : steps) {
-            ObjectNode o = list.addObject();
-            o.put("rate", s.rate());
-            o.put("messagesPerSecond", RunReport.round(s.result().messagesPerSecond(), 3));
-            o.set(Metric.LATENCY.jsonKey, RunReport.percentiles(s.result().latency()));
-            o.put("passed", s.passed());
-            o.put("verdict", s.verdict());
+            tried.add(new LoadReport.FindMax.Step(s.rate(), LoadReport.round(s.result().messagesPerSecond(), 3),
+                    RunReport.percentiles(s.result().latency()), s.passed(), s.verdict()));
         }
+        return report.with(RateCommand.figures(r, best == null ? steps.getLast().rate() : best.rate(), pipeline))
+                .with(new LoadReport.FindMax(sloNs / 1000.0, best == null ? 0 : best.rate(), tried));
     }
 }

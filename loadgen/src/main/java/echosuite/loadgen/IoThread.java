@@ -1,6 +1,8 @@
 package echosuite.loadgen;
 
+
 import echosuite.protocol.SequencedMessage;
+import echosuite.report.Units;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,6 +1,8 @@
 package echosuite.loadgen;
 
-import echosuite.protocol.ServerRunner;
+import echosuite.cli.ExitPolicy;
+import echosuite.cli.Version;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
  * target last as wrk and tcpkali take it. Each scenario is a subcommand; {@code merge} combines
  * interval logs. Exit statuses: {@link ExitStatus}.
  */
-@Command(name = "loadgen", mixinStandardHelpOptions = true, versionProvider = ServerRunner.Version.class,
+@Command(name = "loadgen", mixinStandardHelpOptions = true, versionProvider = Version.class,
         subcommands = {PingpongCommand.class, RateCommand.class, ChurnCommand.class, HoldCommand.class,
                 BulkCommand.class, FindMaxCommand.class, MergeCommand.class, CommandLine.HelpCommand.class},
         description = "Load generator for echo-with-logging servers: every message carries its connection id and sequence"
@@ -46,7 +48,7 @@ public final class Loadgen implements Runnable {
 
     /** Runs {@code args} and returns the exit status. */
     static int execute(String... args) {
-        return ServerRunner.execute(commandLine(), args, ExitStatus.COULD_NOT_RUN);
+        return ExitPolicy.execute(commandLine(), args, ExitStatus.COULD_NOT_RUN);
     }
 
     public static void main(String[] args) {

@@ -1,7 +1,7 @@
 package echosuite.loadgen;
 
-import echosuite.protocol.LogVerifier;
-import echosuite.protocol.SequencedLogVerifier;
+import echosuite.logcheck.LogVerifier;
+import echosuite.logcheck.SequencedLogVerifier;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * processes (several machines), by adding their histograms. Percentiles are never averaged: the
  * p99 of two runs is not the mean of their p99s.
  */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "merge", sortOptions = false,
         description = "Adds up the interval histograms of several .hlog files (e.g. one per load generator process driving one server) and writes the percentile distribution of the sum: histogram addition, never averaged percentiles.",
         footerHeading = "%nExamples:%n",
@@ -38,7 +38,7 @@ final class MergeCommand implements Callable<Integer> {
         try {
             sum = HistogramFiles.merge(logs, tag);
         } catch (java.io.IOException e) {
-            throw new echosuite.protocol.ServerRunner.UsageError(e.getMessage() + ".");
+            throw new echosuite.cli.UsageError(e.getMessage() + ".");
         }
         HistogramFiles.writeHgrm(sum, out);
         System.out.println("merged " + logs.size() + " log" + (logs.size() == 1 ? "" : "s") + " into " + out + ": "

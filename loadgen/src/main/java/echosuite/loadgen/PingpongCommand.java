@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code loadgen pingpong}: the closed loop. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "pingpong", sortOptions = false,
         description = "Closed loop: each connection sends one message, waits for its complete echo, sends the next. Latency: from the start of a message's write to its complete echo.",
         footerHeading = "%nExamples:%n",

@@ -1,6 +1,7 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code loadgen rate}: the open loop at a fixed rate, latency corrected for coordinated omission. */
-@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.protocol.ServerRunner.Version.class,
+@Command(mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         name = "rate", sortOptions = false,
         description = "Open loop: messages go out at fixed intended times, R per second in all, spread evenly over the connections. Latency is counted from each message's intended send time (coordinated omission corrected, as wrk2 does); the service time from the actual write is reported beside it.",
         footerHeading = "%nExamples:%n",
@@ -54,14 +55,12 @@ final class RateCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        addJson(json, r, rate, pipeline);
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        return report.with(figures(r, rate, pipeline));
     }
 
-    static void addJson(ObjectNode json, RunResult r, double rate, int pipeline) {
-        json.put("targetRate", rate);
-        json.put("pipeline", pipeline);
-        json.set(Metric.SERVICE.jsonKey, RunReport.percentiles(r.measured[Metric.SERVICE.ordinal()]));
-        json.put("messagesNotSent", r.count("messagesNotSent"));
+    static LoadReport.Rate figures(RunResult r, double rate, int pipeline) {
+        return new LoadReport.Rate(rate, pipeline, RunReport.percentiles(r.measured[Metric.SERVICE.ordinal()]),
+                r.count("messagesNotSent"));
     }
 }

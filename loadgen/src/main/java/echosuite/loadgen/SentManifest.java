@@ -1,6 +1,6 @@
 package echosuite.loadgen;
 
-import echosuite.protocol.SequencedLogVerifier;
+import echosuite.logcheck.SequencedLogVerifier;
 
 import java.util.Arrays;
 

@@ -1,8 +1,9 @@
 package echosuite.loadgen;
 
-import echosuite.protocol.LogVerifier;
-import echosuite.protocol.SequencedLogVerifier;
+import echosuite.logcheck.LogVerifier;
+import echosuite.logcheck.SequencedLogVerifier;
 import echosuite.protocol.SequencedMessage;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,13 @@
 package echosuite.loadgen;
 
+import echosuite.logcheck.LogVerifier;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
+import echosuite.report.LoadReport;
 import echosuite.serverprocess.ServerCommand;
 import echosuite.serverprocess.ServerProcess;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +50,7 @@ class ThreadedServerEndToEndTest {
                     "--verify-log", log.toString(), server.address());
             assertEquals(ExitStatus.OK, status);
 
-            JsonNode run = RunReport.JSON.readTree(json.toFile());
+            JsonNode run = LoadReport.JSON.readTree(json.toFile());
             for (String key : List.of("scenario", "connections", "messageBytes", "messages", "messagesPerSecond",
                     "latencyUs", "errors", "options")) {
                 assertTrue(run.has(key), "the JSON report has '" + key + "'");

@@ -4,7 +4,7 @@ package echosuite.protocol;
  * The load generator's message format: every message says which connection sent it and its
  * place in that connection's sequence, so that an echo and a log record can each be checked
  * byte for byte and traced back to their sender. One definition, used by the load generator
- * (to write and check messages) and by {@link SequencedLogVerifier} (to check a server's log).
+ * (to write and check messages) and by {@code echosuite.logcheck.SequencedLogVerifier} (to check a server's log).
  *
  * <p>A message of {@code size} bytes is ASCII and ends with its only {@code \n}, so it is one log
  * record and reads well in a log:

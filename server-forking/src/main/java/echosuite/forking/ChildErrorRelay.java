@@ -1,6 +1,6 @@
 package echosuite.forking;
 
-import echosuite.protocol.BurstReporter;
+import echosuite.runtime.BurstReporter;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;

@@ -1,9 +1,10 @@
 package echosuite.forking;
 
-import echosuite.protocol.BurstReporter;
-import echosuite.protocol.EchoServer;
-import echosuite.protocol.RecordLog;
-import echosuite.protocol.ServerCounters;
+import echosuite.runtime.BurstReporter;
+import echosuite.runtime.EchoServer;
+import echosuite.runtime.RecordLog;
+import echosuite.runtime.ServerCounters;
+import echosuite.runtime.ServerRunner;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

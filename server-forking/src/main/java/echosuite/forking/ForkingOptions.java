@@ -1,5 +1,7 @@
 package echosuite.forking;
 
+import echosuite.runtime.ServerOptions;
+
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;

@@ -1,7 +1,11 @@
 package echosuite.forking;
 
-import echosuite.protocol.ServerOptions;
-import echosuite.protocol.ServerRunner;
+import echosuite.cli.ExitPolicy;
+import echosuite.cli.UsageError;
+import echosuite.cli.Version;
+import echosuite.runtime.ServerOptions;
+import echosuite.runtime.ServerRunner;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -12,7 +16,7 @@ import java.util.concurrent.Callable;
  * model is {@link ProcessPerClientServer} (or {@link PreforkServer} with {@code --prefork});
  * the children are {@link HandlerProcess} and {@link LoggerProcess}.
  */
-@Command(name = "server-forking", mixinStandardHelpOptions = true, versionProvider = ServerRunner.Version.class,
+@Command(name = "server-forking", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Echo-with-logging server, one child process per client and a logger process behind a pipe (echo_storeserv.c).",
                 "Prints 'listening on HOST:PORT' when ready and a 'summary {json}' line on exit (SIGTERM/SIGINT)."})
 public final class ForkingServer implements Callable<Integer> {
@@ -26,13 +30,13 @@ public final class ForkingServer implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         String problem = forking.problem();
-        if (problem != null) throw new ServerRunner.UsageError(problem);
+        if (problem != null) throw new UsageError(problem);
         return ServerRunner.serve("server-forking", options, context -> forking.prefork > 0
                 ? new PreforkServer(context, forking)
                 : new ProcessPerClientServer(context, forking));
     }
 
     public static void main(String[] args) {
-        ServerRunner.main(new ForkingServer(), args);
+        ExitPolicy.main(new ForkingServer(), args);
     }
 }

@@ -1,7 +1,7 @@
 package echosuite.forking;
 
 import echosuite.protocol.RecordBatch;
-import echosuite.protocol.RecordSink;
+import echosuite.runtime.RecordSink;
 
 import java.io.IOException;
 import java.io.OutputStream;

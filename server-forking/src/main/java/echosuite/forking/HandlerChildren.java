@@ -1,7 +1,7 @@
 package echosuite.forking;
 
-import echosuite.protocol.BurstReporter;
-import echosuite.protocol.ServerCounters;
+import echosuite.runtime.BurstReporter;
+import echosuite.runtime.ServerCounters;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,8 +1,8 @@
 package echosuite.forking;
 
-import echosuite.protocol.BlockingConnection;
-import echosuite.protocol.BurstReporter;
-import echosuite.protocol.ServerCounters;
+import echosuite.runtime.BlockingConnection;
+import echosuite.runtime.BurstReporter;
+import echosuite.runtime.ServerCounters;
 
 import java.io.FileInputStream;
 import java.io.FileOutputStream;

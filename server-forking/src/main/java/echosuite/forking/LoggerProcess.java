@@ -1,7 +1,7 @@
 package echosuite.forking;
 
-import echosuite.protocol.BurstReporter;
-import echosuite.protocol.RecordLog;
+import echosuite.runtime.BurstReporter;
+import echosuite.runtime.RecordLog;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;

@@ -1,6 +1,7 @@
 package echosuite.forking;
 
-import echosuite.protocol.BurstReporter;
+
+import echosuite.runtime.BurstReporter;
 
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,7 +1,8 @@
 package echosuite.forking;
 
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
 import echosuite.serverprocess.ServerProcess;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

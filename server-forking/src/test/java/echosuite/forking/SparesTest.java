@@ -1,9 +1,10 @@
 package echosuite.forking;
 
+import echosuite.logcheck.LogVerifier;
 import echosuite.procfs.ProcFs;
 import echosuite.procfs.UnixSocket;
-import echosuite.protocol.LogVerifier;
 import echosuite.serverprocess.ServerProcess;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

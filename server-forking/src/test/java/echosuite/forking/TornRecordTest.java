@@ -1,11 +1,12 @@
 package echosuite.forking;
 
-import echosuite.protocol.BurstReporter;
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
 import echosuite.protocol.RecordBatch;
 import echosuite.protocol.RecordFramer;
-import echosuite.protocol.RecordLog;
+import echosuite.runtime.BurstReporter;
+import echosuite.runtime.RecordLog;
 import echosuite.serverprocess.ServerProcess;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

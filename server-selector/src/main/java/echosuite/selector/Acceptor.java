@@ -1,6 +1,6 @@
 package echosuite.selector;
 
-import echosuite.protocol.EchoServer;
+import echosuite.runtime.EchoServer;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;

@@ -1,7 +1,7 @@
 package echosuite.selector;
 
 import echosuite.protocol.RecordFramer;
-import echosuite.protocol.ServerCounters;
+import echosuite.runtime.ServerCounters;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,10 +28,10 @@ import java.nio.channels.SocketChannel;
  * unfinished record is logged, reading stops, and the connection closes once its pending echo
  * has been written. A graceful shutdown treats every connection the same way.
  *
- * <p>Idle timeout: {@link #waitingSince} is when the connection last began waiting for its
- * client's bytes with nothing owed (opened, read, drained its pending echo, resumed after the
- * log was full); the reactor's sweep ends it like an end of file once that is
- * {@code --idle-timeout} ago ({@link #timeOutIfIdle}). Kept only when the option is set.
+ * <p>Idle timeout (the rule: docs/protocol.md, "Idle connections"): {@link #waitingSince} is when
+ * the connection last began waiting for its client's bytes with nothing owed (opened, read,
+ * drained its pending echo, resumed after the log was full), checked by the reactor's sweep
+ * ({@link #timeOutIfIdle}). Kept only when the option is set.
  *
  * <p>Invariants: bytes are echoed in the order received (new bytes go behind pending ones, never
  * past them); every byte read is framed into the reactor's batch before anything can fail, so
@@ -142,12 +142,7 @@ final class Connection implements Handler {
         if (reactor.idleTimeoutNanos > 0) waitingSince = System.nanoTime();
     }
 
-    /**
-     * The reactor's idle sweep: if this connection waits to read with nothing owed and nothing
-     * arrived for {@code --idle-timeout}, end it as if the client had half-closed (the unfinished
-     * record is logged; nothing is owed, so it closes) and count it. A connection owed echo (its
-     * client does not read) or parked (the log is full) is not idle.
-     */
+    /** The reactor's idle sweep, for this connection: ends it as at end of file if it is idle. */
     void timeOutIfIdle(long now) {
         if (inputEnded || parked || pending != null || now - waitingSince < reactor.idleTimeoutNanos) return;
         counters.connectionsTimedOut.increment();

@@ -1,8 +1,8 @@
 package echosuite.selector;
 
-import echosuite.protocol.EchoServer;
 import echosuite.protocol.RecordBatch;
-import echosuite.protocol.RecordLog;
+import echosuite.runtime.EchoServer;
+import echosuite.runtime.RecordLog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,11 +54,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * servers share.
  *
  * <p>Idle timeout ({@code --idle-timeout}): only when it is set, a recurring timer sweeps this
- * reactor's connections every {@link #sweepInterval} (half the timeout, at most a second) and
- * ends each one that has waited to read for the timeout, as if its client had half-closed
- * ({@link Connection#timeOutIfIdle}). The sweep is a walk over the selector's keys, one
- * comparison each; without the option there is no timer and the loop is unchanged. A connection owed echo the client does not take, or parked while the log is full,
- * is not waiting for its client's bytes and never times out.
+ * reactor's connections every {@link #sweepInterval} (half the timeout, at most a second),
+ * {@link Connection#timeOutIfIdle} on each: a walk over the selector's keys, one comparison each.
+ * Without the option there is no timer and the loop is unchanged.
  *
  * <p>Thread confinement: every field except {@link #tasks} and {@link #awaitingLogSpace} is used
  * only by this reactor's thread. Other threads talk to it through {@link #execute} (a task queue

@@ -1,6 +1,6 @@
 package echosuite.selector;
 
-import echosuite.protocol.EchoServer;
+import echosuite.runtime.EchoServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       over the listening socket and hands each new connection to {@code reactor-1 ... reactor-N}
  *       in turn; each reactor then owns its connections for their whole life, so no connection is
  *       ever touched by two threads.</li>
- *   <li>plus the {@link echosuite.protocol.RecordLog}'s one logger thread, which does all file
+ *   <li>plus the {@link echosuite.runtime.RecordLog}'s one logger thread, which does all file
  *       I/O; the reactors only hand it records.</li>
  * </ul>
  *

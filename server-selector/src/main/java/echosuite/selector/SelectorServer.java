@@ -1,7 +1,11 @@
 package echosuite.selector;
 
-import echosuite.protocol.ServerOptions;
-import echosuite.protocol.ServerRunner;
+import echosuite.cli.ExitPolicy;
+import echosuite.cli.UsageError;
+import echosuite.cli.Version;
+import echosuite.runtime.ServerOptions;
+import echosuite.runtime.ServerRunner;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,7 +16,7 @@ import java.util.concurrent.Callable;
  * The selector server's command: {@code ./suite server selector [options]}.
  * The model itself is in {@link ReactorServer}; read it next.
  */
-@Command(name = "server-selector", mixinStandardHelpOptions = true, versionProvider = ServerRunner.Version.class,
+@Command(name = "server-selector", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Echo-with-logging server: non-blocking sockets on java.nio Selectors (the reactor pattern).",
                 "Prints 'listening on HOST:PORT' when ready and a 'summary {json}' line on exit (SIGTERM/SIGINT)."})
 public final class SelectorServer implements Callable<Integer> {
@@ -32,12 +36,12 @@ public final class SelectorServer implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (reactors < 1 || reactors > MAX_REACTORS) {
-            throw new ServerRunner.UsageError("--reactors must be between 1 and " + MAX_REACTORS + ", got " + reactors + ".");
+            throw new UsageError("--reactors must be between 1 and " + MAX_REACTORS + ", got " + reactors + ".");
         }
         return ServerRunner.serve("server-selector", options, context -> new ReactorServer(context, reactors));
     }
 
     public static void main(String[] args) {
-        ServerRunner.main(new SelectorServer(), args);
+        ExitPolicy.main(new SelectorServer(), args);
     }
 }

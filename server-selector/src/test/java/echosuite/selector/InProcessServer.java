@@ -1,10 +1,11 @@
 package echosuite.selector;
 
-import echosuite.protocol.BurstReporter;
-import echosuite.protocol.EchoServer;
-import echosuite.protocol.RecordLog;
-import echosuite.protocol.ServerCounters;
-import echosuite.protocol.ServerOptions;
+import echosuite.runtime.BurstReporter;
+import echosuite.runtime.EchoServer;
+import echosuite.runtime.RecordLog;
+import echosuite.runtime.ServerCounters;
+import echosuite.runtime.ServerOptions;
+import echosuite.runtime.ServerRunner;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

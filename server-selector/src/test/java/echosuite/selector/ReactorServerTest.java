@@ -1,6 +1,7 @@
 package echosuite.selector;
 
-import echosuite.protocol.LogVerifier;
+import echosuite.logcheck.LogVerifier;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,10 @@
 package echosuite.threaded;
 
-import echosuite.protocol.ServerOptions;
-import echosuite.protocol.ServerRunner;
-import echosuite.protocol.ThreadPerConnectionServer;
+import echosuite.cli.ExitPolicy;
+import echosuite.cli.Version;
+import echosuite.runtime.ServerOptions;
+import echosuite.runtime.ServerRunner;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -13,16 +15,16 @@ import java.util.concurrent.Callable;
  *
  * <p>The model in one line: every accepted client gets its own platform thread, an OS thread
  * with its own kernel stack and scheduling, running the blocking loop read → echo → log
- * ({@link echosuite.protocol.BlockingConnection}); the accept loop is
+ * ({@link echosuite.runtime.BlockingConnection}); the accept loop is
  * {@link ThreadPerConnectionServer}. Records go through a bounded hand-off to one logger thread
- * ({@link echosuite.protocol.RecordLog}).
+ * ({@link echosuite.runtime.RecordLog}).
  *
  * <p>Cost per connection: one OS thread. Its stack is reserved at {@value #STACK_BYTES} bytes
  * (like the C anchor's 256 KiB pthread stacks; the echo loop is shallow, so only a few pages of
  * it are ever resident) plus the kernel's own thread structures. It breaks when the OS refuses
  * more threads (ulimit -u, memory): see {@link ThreadPerConnectionServer}.
  */
-@Command(name = "server-threaded", mixinStandardHelpOptions = true, versionProvider = ServerRunner.Version.class,
+@Command(name = "server-threaded", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Echo-with-logging server, one platform thread per client.",
                 "Prints 'listening on HOST:PORT' when ready and a 'summary {json}' line on exit (SIGTERM/SIGINT)."})
 public final class ThreadedServer implements Callable<Integer> {
@@ -40,6 +42,6 @@ public final class ThreadedServer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        ServerRunner.main(new ThreadedServer(), args);
+        ExitPolicy.main(new ThreadedServer(), args);
     }
 }

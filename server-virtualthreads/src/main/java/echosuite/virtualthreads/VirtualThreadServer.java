@@ -1,8 +1,12 @@
 package echosuite.virtualthreads;
 
-import echosuite.protocol.ServerOptions;
-import echosuite.protocol.ServerRunner;
-import echosuite.protocol.ThreadPerConnectionServer;
+import echosuite.cli.ExitPolicy;
+import echosuite.cli.Version;
+import echosuite.runtime.EchoServer;
+import echosuite.runtime.ServerOptions;
+import echosuite.runtime.ServerRunner;
+import echosuite.threaded.ThreadPerConnectionServer;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -13,10 +17,10 @@ import java.util.concurrent.Callable;
  *
  * <p>The model in one line: the thread-per-client code of {@code server-threaded}, unchanged,
  * with {@code Thread.ofVirtual()} in place of {@code Thread.ofPlatform()}. Each client's
- * blocking loop (read → echo → log, {@link echosuite.protocol.BlockingConnection}) runs on a
+ * blocking loop (read → echo → log, {@link echosuite.runtime.BlockingConnection}) runs on a
  * virtual thread; when it blocks in {@code read}, the JDK unmounts it from its carrier (one of a
  * few platform threads, as many as cores) and parks it on the I/O poller, so an idle client costs
- * a parked continuation (about 4 KiB per idle connection in all, measured in docs/models.md)
+ * a parked continuation (its memory per idle connection is measured in docs/models.md)
  * instead of an OS thread.
  *
  * <p>What keeps it cheap and correct:
@@ -25,12 +29,12 @@ import java.util.concurrent.Callable;
  *       its carrier (locks are {@code java.util.concurrent}; the socket is a blocking NIO channel,
  *       which virtual threads park on);</li>
  *   <li>file I/O stays off the virtual threads: records go to the platform logger thread of
- *       {@link echosuite.protocol.RecordLog}, because a file write would pin the carrier;</li>
+ *       {@link echosuite.runtime.RecordLog}, because a file write would pin the carrier;</li>
  *   <li>the read buffer shrinks to 512 bytes on an idle connection and the framer holds no
  *       buffer between records, so thousands of idle clients stay cheap.</li>
  * </ul>
  */
-@Command(name = "server-virtualthreads", mixinStandardHelpOptions = true, versionProvider = ServerRunner.Version.class,
+@Command(name = "server-virtualthreads", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Echo-with-logging server, one virtual thread per client.",
                 "Prints 'listening on HOST:PORT' when ready and a 'summary {json}' line on exit (SIGTERM/SIGINT)."})
 public final class VirtualThreadServer implements Callable<Integer> {
@@ -40,11 +44,15 @@ public final class VirtualThreadServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return ServerRunner.serve("server-virtualthreads", options,
-                context -> new ThreadPerConnectionServer(context, Thread.ofVirtual().name("client-", 1)));
+        return ServerRunner.serve("server-virtualthreads", options, VirtualThreadServer::model);
+    }
+
+    /** The model: one virtual thread, named {@code client-N}, per client. */
+    static EchoServer model(EchoServer.Context context) {
+        return new ThreadPerConnectionServer(context, Thread.ofVirtual().name("client-", 1));
     }
 
     public static void main(String[] args) {
-        ServerRunner.main(new VirtualThreadServer(), args);
+        ExitPolicy.main(new VirtualThreadServer(), args);
     }
 }
