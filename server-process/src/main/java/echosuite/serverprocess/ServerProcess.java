@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
 /**
  * One server running as a process, the suite's one way to start one (the harness's runs, the
  * conformance kit, the load generator's and the forking server's tests): started from a
- * {@link ServerCommand}, ready once it printed {@code listening on HOST:PORT} (protocol.md,
- * Startup; waited for, never slept for), stopped with SIGTERM, after which a project server
- * prints its {@code summary} line and exits 0 (protocol.md, Shutdown). {@link #close()} leaves no
- * process behind: the server and everything it started are ended by pid.
+ * {@link ServerCommand}, ready once it printed {@code listening on HOST:PORT} (docs/protocol.md,
+ * "Starting a server"; waited for, never slept for), stopped with SIGTERM, after which a project
+ * server prints its {@code summary} line and exits 0 ("Shutdown and the summary line").
+ * {@link #close()} leaves no process behind: the server and everything it started are ended by pid.
  */
 public final class ServerProcess implements AutoCloseable {
 
