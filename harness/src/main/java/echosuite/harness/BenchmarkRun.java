@@ -31,9 +31,14 @@ import java.util.OptionalInt;
 final class BenchmarkRun {
 
     /** What to run and where; see {@link RunCommand} for the options behind these. */
-    record Settings(Path projectRoot, Profile profile, List<String> servers, List<Scenario> scenarios,
-                    Path runDir, String baseline, boolean pin, List<String> loadgenCommand, Path java,
-                    List<String> jvmOptions) { }
+    record Settings(Path projectRoot, Profile profile, List<ServerSpec> servers, List<Scenario> scenarios,
+                    Path runDir, String baseline, boolean pin, LoadClient client, Path java,
+                    List<String> jvmOptions) {
+
+        List<String> serverNames() {
+            return servers.stream().map(ServerSpec::name).toList();
+        }
+    }
 
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
     /** Beyond its planned load, how long a load generator may take before the harness gives up on it. */
@@ -50,8 +55,11 @@ final class BenchmarkRun {
     private final List<String> loadPin;
     private final String pinning;
 
+    private final AnchorBuild anchors;
+
     BenchmarkRun(Settings settings, PrintStream console) {
         this.settings = settings;
+        this.anchors = new AnchorBuild(settings.projectRoot(), console);
         this.folder = new RunFolder(settings.runDir());
         this.progress = new ProgressDisplay(console);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -63,9 +71,9 @@ final class BenchmarkRun {
                 : cores < 2 ? "not pinned (only " + cores + " CPU)" : "not pinned (no /usr/bin/taskset)";
     }
 
-    /** The jar of a server module: {@code server-NAME/target/server-NAME.jar}. */
+    /** The jar or binary a server of the catalog runs, e.g. {@code server-NAME/target/server-NAME.jar}. */
     static Path serverJar(Path projectRoot, String server) {
-        return projectRoot.resolve("server-" + server).resolve("target").resolve("server-" + server + ".jar");
+        return ServerCatalog.named(server).artifact(projectRoot);
     }
 
     /** Runs everything and writes the raw files; returns the run's folder. */
@@ -74,47 +82,46 @@ final class BenchmarkRun {
         Files.createDirectories(folder.logs());
         folder.writeMachine(Machine.detect(settings.projectRoot(), String.join(" ", settings.jvmOptions()), pinning));
 
-        List<String> notBuilt = new ArrayList<>();
-        Map<String, Path> jars = new LinkedHashMap<>();
-        for (String s : settings.servers()) {
-            Path jar = serverJar(settings.projectRoot(), s);
-            if (Files.isRegularFile(jar)) jars.put(s, jar);
-            else notBuilt.add(s);
+        Map<String, String> notBuilt = new LinkedHashMap<>();
+        List<ServerSpec> runnable = new ArrayList<>();
+        for (ServerSpec s : settings.servers()) {
+            String why = anchors.unavailable(s);
+            if (why == null) runnable.add(s);
+            else notBuilt.put(s.name(), why);
         }
-        RunInfo info = new RunInfo(settings.profile().label(), settings.servers(), notBuilt, settings.scenarios(),
-                settings.baseline(), String.join(" ", settings.loadgenCommand()), 0);
+        RunInfo info = new RunInfo(settings.profile().label(), settings.serverNames(), List.copyOf(notBuilt.keySet()), settings.scenarios(),
+                settings.baseline(), String.join(" ", settings.client().command()), 0);
         folder.writeRunInfo(info);
 
         int reps = settings.scenarios().stream().mapToInt(Scenario::repetitions).sum();
         long load = settings.scenarios().stream().mapToLong(s -> (long) s.repetitions() * s.loadSeconds()).sum();
         progress.plan(reps * settings.servers().size(), load * settings.servers().size());
-        for (String server : notBuilt) {
-            progress.skipped(server, "not built (" + settings.projectRoot().relativize(serverJar(settings.projectRoot(), server))
-                    + " is missing)", reps, load);
+        for (Map.Entry<String, String> e : notBuilt.entrySet()) {
+            progress.skipped(e.getKey(), e.getValue(), reps, load);
             for (Scenario sc : settings.scenarios()) {
-                folder.write(new Measurement(server, sc, 1, Measurement.Outcome.NOT_BUILT,
-                        List.of("the server is not built: " + serverJar(settings.projectRoot(), server) + " is missing"),
-                        null, null, null, Map.of(), null, null, null));
+                folder.write(new Measurement(e.getKey(), sc, 1, Measurement.Outcome.NOT_BUILT,
+                        List.of("the server cannot run: " + e.getValue()), null, null, null, Map.of(), null, null, null));
             }
         }
-        for (Map.Entry<String, Path> e : jars.entrySet()) {
+        for (ServerSpec server : runnable) {
             for (Scenario sc : settings.scenarios()) {
                 for (int r = 1; r <= sc.repetitions(); r++) {
-                    progress.starting(e.getKey(), sc, r);
-                    Measurement m = measure(e.getKey(), e.getValue(), sc, r);
+                    progress.starting(server.name(), sc, r);
+                    Measurement m = measure(server, sc, r);
                     folder.write(m);
                     progress.finished(sc, headline(m));
                 }
             }
         }
-        folder.writeRunInfo(new RunInfo(info.profile(), info.servers(), notBuilt, info.scenarios(), info.baseline(),
+        folder.writeRunInfo(new RunInfo(info.profile(), info.servers(), info.notBuilt(), info.scenarios(), info.baseline(),
                 info.loadgen(), Math.round(progress.elapsedSeconds())));
         deleteIfEmpty(folder.logs());
         return folder;
     }
 
     /** One repetition of one scenario on one server, from start to verified log. */
-    private Measurement measure(String server, Path jar, Scenario sc, int rep) throws IOException, InterruptedException {
+    private Measurement measure(ServerSpec spec, Scenario sc, int rep) throws IOException, InterruptedException {
+        String server = spec.name();
         String stem = Measurement.stem(sc, rep);
         Files.createDirectories(folder.raw(server));
         Path log = folder.logs().resolve(server + "-" + stem + ".log");
@@ -122,9 +129,7 @@ final class BenchmarkRun {
         List<String> problems = new ArrayList<>();
 
         List<String> serverCmd = new ArrayList<>(serverPin);
-        serverCmd.add(settings.java().toString());
-        serverCmd.addAll(settings.jvmOptions());
-        serverCmd.addAll(List.of("-jar", jar.toString(), "--port", "0", "--log", log.toString()));
+        serverCmd.addAll(spec.command(settings.projectRoot(), settings.java(), settings.jvmOptions(), log));
         Duration life = Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT);
 
         ServerProcess srv;
@@ -141,10 +146,14 @@ final class BenchmarkRun {
         LoadgenRun loadgen = null;
         try {
             long loadStart = monitor.sampleNow().atMillis();
-            Path json = folder.file(server, stem, "loadgen.json");
+            LoadClient.Outputs files = new LoadClient.Outputs(folder.file(server, stem, "loadgen.json"),
+                    folder.file(server, stem, "hlog"), folder.file(server, stem, "hgrm"));
+            Path json = files.json();
             Integer loadgenExit = null;
             try {
-                loadgen = LoadgenRun.start(loadgenCommand(server, stem, sc, log, json, srv.address()), settings.projectRoot(), life);
+                List<String> loadCmd = new ArrayList<>(loadPin);
+                loadCmd.addAll(settings.client().commandFor(sc, files, log, srv.address()));
+                loadgen = LoadgenRun.start(loadCmd, settings.projectRoot(), life);
                 OptionalInt exit = loadgen.awaitExit(life);
                 if (exit.isEmpty()) problems.add("the load generator had not finished " + LOAD_GRACE.plus(VERIFY_LIMIT).toSeconds()
                         + " s after its planned end; killed");
@@ -159,7 +168,8 @@ final class BenchmarkRun {
             monitor.close();
             monitor.writeCsv(folder.file(server, stem, "resources.csv"));
             Files.write(folder.file(server, stem, "server.txt"), srv.output());
-            problems.addAll(stopped.problems());
+            problems.addAll(withoutMissingSummary(spec, stopped.problems()));
+            if (loadgen != null) settings.client().complete(files, log, loadgen.output(), problems);
 
             LoadResult result = readResult(json, loadgen, loadgenExit, problems);
             String verification = result == null ? null : result.logReport();
@@ -197,15 +207,13 @@ final class BenchmarkRun {
         return levels;
     }
 
-    /** The load generator's command line for one repetition: scenario, output files, log to verify, target. */
-    private List<String> loadgenCommand(String server, String stem, Scenario sc, Path log, Path json, String address) {
-        List<String> cmd = new ArrayList<>(loadPin);
-        cmd.addAll(settings.loadgenCommand());
-        cmd.addAll(sc.loadgenArguments());
-        cmd.addAll(List.of("--json", json.toString(),
-                "--hlog", folder.file(server, stem, "hlog").toString(), "--hgrm", folder.file(server, stem, "hgrm").toString(),
-                "--quiet", "--verify-log", log.toString(), address));
-        return cmd;
+    /**
+     * The stop's problems, less the missing summary line of a server that prints none (the anchors):
+     * for those the server's own record count is not cross-checked, the log still is.
+     */
+    private static List<String> withoutMissingSummary(ServerSpec spec, List<String> problems) {
+        if (spec.printsSummary()) return problems;
+        return problems.stream().filter(p -> !p.equals("the server printed no summary line")).toList();
     }
 
     /** The load generator's JSON result, or null with the reason added to {@code problems}. */

@@ -12,7 +12,8 @@ import java.util.List;
  * @param messageBytes     {@code -s}: bytes per message, newline included
  * @param warmupSeconds    {@code --warmup}: load before measuring, not counted
  * @param durationSeconds  {@code -d}: measured seconds
- * @param rate             {@code -R}: total messages per second (rate only; 0 otherwise)
+ * @param rate             rate: {@code -R}, total messages per second; churn: {@code --connect-rate},
+ *                         most connections per second (0: no limit); 0 otherwise
  * @param repetitions      how many times the scenario runs, each on a fresh server process; the
  *                         table shows the median and the spread
  */
@@ -33,7 +34,7 @@ record Scenario(String kind, int connections, int messageBytes, int warmupSecond
         return switch (kind) {
             case "rate" -> "rate-R" + rate + "-c" + connections + "-" + size;
             case "hold" -> "hold-c" + connections;
-            case "churn" -> "churn-c" + connections;
+            case "churn" -> rate > 0 ? "churn-R" + rate + "-c" + connections : "churn-c" + connections;
             default -> kind + "-c" + connections + "-" + size;
         };
     }
@@ -44,6 +45,7 @@ record Scenario(String kind, int connections, int messageBytes, int warmupSecond
                 Integer.toString(messageBytes), "-d", Integer.toString(durationSeconds),
                 "--warmup", Integer.toString(warmupSeconds)));
         if (kind.equals("rate")) a.addAll(List.of("-R", Integer.toString(rate)));
+        if (kind.equals("churn") && rate > 0) a.addAll(List.of("--connect-rate", Integer.toString(rate)));
         if (kind.equals("hold")) a.addAll(List.of("--level-hold", Integer.toString(LEVEL_HOLD_SECONDS)));
         return a;
     }
