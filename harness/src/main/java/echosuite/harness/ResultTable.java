@@ -157,6 +157,8 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         Long echoed = m.serverSummary().get("bytesEchoed");
         if (u != null && echoed != null && echoed >= sc.messageBytes()) {
             cpuPerMsg = u.cpuMicros() / ((double) echoed / sc.messageBytes());
+        } else if (u != null && echoed == null && r.messagesSent() != null && r.messagesSent() > 0) {
+            cpuPerMsg = (double) u.cpuMicros() / r.messagesSent();   // a server without a summary line (an anchor): the client's count
         }
         Long inclOneTime = null;
         MemoryPerConnection.Marginal marginal = new MemoryPerConnection.Marginal(null, null);
