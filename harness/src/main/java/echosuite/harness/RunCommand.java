@@ -48,6 +48,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Repetitions of every scenario, each on a fresh server process (default: the profile's).")
     Integer repetitions;
 
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Measured seconds of every scenario (default: the profile's).")
+    Integer duration;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up seconds of every scenario, not measured (default: the profile's).")
+    Integer warmup;
+
     @Option(names = "--client", defaultValue = "loadgen", paramLabel = "NAME",
             description = "The load's client: loadgen (default) or echo_load, the anchors' C client (pingpong and churn only; "
                     + "the log is checked by its record count).")
@@ -80,10 +86,10 @@ final class RunCommand implements Callable<Integer> {
                 .orElseThrow(() -> new UsageError("unknown profile '" + profile + "'; choose quick, standard or full."));
         List<ServerSpec> chosenServers = ServerCatalog.resolve(servers);
         List<Scenario> chosen = scenarios == null ? p.scenarios() : ScenarioId.select(scenarios, p);
-        if (repetitions != null) {
-            if (repetitions < 1) throw new UsageError("--repetitions must be at least 1, got " + repetitions + ".");
-            chosen = chosen.stream().map(s -> ScenarioId.repeated(s, repetitions)).toList();
-        }
+        if (repetitions != null && repetitions < 1) throw new UsageError("--repetitions must be at least 1, got " + repetitions + ".");
+        if (duration != null && duration < 1) throw new UsageError("--duration must be at least 1 second, got " + duration + ".");
+        if (warmup != null && warmup < 0) throw new UsageError("--warmup must not be negative, got " + warmup + ".");
+        chosen = chosen.stream().map(s -> ScenarioId.overridden(s, warmup, duration, repetitions)).toList();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> jvmOptions = splitWords(System.getenv().getOrDefault("SUITE_JAVA_OPTS", ""));
         LoadClient loadClient = switch (client) {

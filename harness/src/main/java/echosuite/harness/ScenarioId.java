@@ -48,9 +48,11 @@ final class ScenarioId {
         return List.copyOf(chosen);
     }
 
-    /** {@code scenario} with {@code n} repetitions ({@code --repetitions}). */
-    static Scenario repeated(Scenario s, int n) {
-        return new Scenario(s.kind(), s.connections(), s.messageBytes(), s.warmupSeconds(), s.durationSeconds(), s.rate(), n);
+    /** {@code s} with the warm-up, duration and repetitions given on the command line; null keeps the scenario's own. */
+    static Scenario overridden(Scenario s, Integer warmupSeconds, Integer durationSeconds, Integer repetitions) {
+        return new Scenario(s.kind(), s.connections(), s.messageBytes(),
+                warmupSeconds != null ? warmupSeconds : s.warmupSeconds(), durationSeconds != null ? durationSeconds : s.durationSeconds(),
+                s.rate(), repetitions != null ? repetitions : s.repetitions());
     }
 
     private static String exampleOf(String kind) {

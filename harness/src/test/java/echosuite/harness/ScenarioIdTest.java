@@ -38,7 +38,8 @@ class ScenarioIdTest {
         List<Scenario> s = ScenarioId.select(List.of("pingpong-c16-64B", "hold", "pingpong-c16-64B", "pingpong-c4-64B"), Profile.STANDARD);
         assertEquals(List.of(Profile.STANDARD.scenarios().get(1), Profile.STANDARD.scenarios().get(5),
                 new Scenario("pingpong", 4, 64, 2, 5, 0, 3)), s);
-        assertEquals(new Scenario("pingpong", 4, 64, 2, 5, 0, 7), ScenarioId.repeated(s.get(2), 7));
+        assertEquals(new Scenario("pingpong", 4, 64, 2, 5, 0, 7), ScenarioId.overridden(s.get(2), null, null, 7));
+        assertEquals(new Scenario("pingpong", 4, 64, 1, 10, 0, 3), ScenarioId.overridden(s.get(2), 1, 10, null));
     }
 
     @Test
