@@ -33,9 +33,8 @@ final class RunCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--servers", split = ",", paramLabel = "LIST",
-            description = "Servers to run, comma-separated (default: the four, java). Names: ${COMPLETION-CANDIDATES}; "
-                    + "groups: java, variants, anchors, c, all. Anchors are built from ../shared/anchors on first use.",
-            completionCandidates = ServerNames.class)
+            description = "Servers to run, comma-separated, names or groups (default: java, the four); listed below. "
+                    + "Anchors are built from ../shared/anchors on first use.")
     List<String> servers = new ArrayList<>(ALL_SERVERS);
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
@@ -72,12 +71,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--loadgen", paramLabel = "COMMAND",
             description = "Load generator command, split at spaces (default: java -jar loadgen/target/loadgen.jar).")
     String loadgen;
-
-    static final class ServerNames extends ArrayList<String> {
-        ServerNames() {
-            super(ServerCatalog.names());
-        }
-    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

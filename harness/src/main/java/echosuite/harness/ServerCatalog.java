@@ -2,6 +2,7 @@ package echosuite.harness;
 
 import echosuite.cli.UsageError;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,16 +24,15 @@ final class ServerCatalog {
     private static final List<ServerSpec> SPECS = List.of(
             ServerSpec.project("threaded", "threaded", List.of(), "a platform thread per connection"),
             ServerSpec.project("virtualthreads", "virtualthreads", List.of(), "a virtual thread per connection"),
-            ServerSpec.project("selector", "selector", List.of(), "one NIO selector reactor (--reactors 1, its default)"),
-            ServerSpec.project("forking", "forking", List.of(),
-                    "a process per connection, handed over from 2 warm spares (its default) with the AOT cache"),
+            ServerSpec.project("selector", "selector", List.of(), "one NIO selector reactor (--reactors 1, the default)"),
+            ServerSpec.project("forking", "forking", List.of(), "a process per connection, 2 warm spares, AOT cache (defaults)"),
             ServerSpec.project("forking-spawn", "forking", List.of("--spares", "0"),
-                    "a process started on accept for every connection, no spares (as echo_storeserv.c)"),
+                    "--spares 0: a process started on accept (echo_storeserv.c)"),
             ServerSpec.project("forking-prefork", "forking", List.of("--prefork", "8"),
-                    "8 long-lived processes sharing the listening socket, one connection at a time each"),
+                    "--prefork 8: 8 processes share the listening socket"),
             ServerSpec.project("forking-noaot", "forking", List.of("--no-aot-cache"),
-                    "the forking server's default, its handler processes started without the AOT cache"),
-            ServerSpec.project("selector-2", "selector", List.of("--reactors", "2"), "two selector reactors"),
+                    "--no-aot-cache: children start without the AOT cache"),
+            ServerSpec.project("selector-2", "selector", List.of("--reactors", "2"), "--reactors 2: two selector reactors"),
             ServerSpec.cAnchor("anchor-c-fork", "fork_server", List.of(), "C, fork() per connection"),
             ServerSpec.cAnchor("anchor-c-select", "select_server", List.of(), "C, one pselect() reactor"),
             ServerSpec.cAnchor("anchor-c-epoll", "epoll_server", List.of("-t", "1"), "C, one epoll reactor (-t 1)"),
@@ -68,6 +68,22 @@ final class ServerCatalog {
             out.addAll(GROUPS.getOrDefault(n, List.of(n)));
         }
         return out.stream().map(ServerCatalog::named).toList();
+    }
+
+    /** One line per server, its name and what it runs, then the groups: for {@code ./suite run --help}. */
+    static List<String> helpLines() {
+        int width = SPECS.stream().mapToInt(s -> s.name().length()).max().orElse(0);
+        List<String> lines = new ArrayList<>();
+        lines.add("Servers:");
+        for (ServerSpec s : SPECS) lines.add(String.format("  %-" + width + "s  %s", s.name(), s.description()));
+        lines.add("Groups:");
+        GROUPS.forEach((name, members) -> lines.add(String.format("  %-" + width + "s  %s", name, switch (name) {
+            case "anchors" -> "the anchor-c-* servers and anchor-netty";
+            case "c" -> "the anchor-c-* servers";
+            case "all" -> "every server above";
+            default -> String.join(",", members);
+        })));
+        return lines;
     }
 
     private static Map<String, List<String>> groups() {

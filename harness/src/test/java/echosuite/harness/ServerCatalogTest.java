@@ -60,6 +60,16 @@ class ServerCatalogTest {
     }
 
     @Test
+    void theHelpListsEveryServerWithWhatItRunsAndTheGroups() {
+        List<String> help = ServerCatalog.helpLines();
+        for (ServerSpec s : ServerCatalog.all()) {
+            assertTrue(help.stream().anyMatch(l -> l.startsWith("  " + s.name() + " ") && l.endsWith(s.description())), s.name());
+        }
+        assertTrue(help.contains("  forking-prefork  --prefork 8: 8 processes share the listening socket"), String.join("\n", help));
+        assertTrue(help.stream().anyMatch(l -> l.startsWith("  java ") && l.endsWith("threaded,virtualthreads,selector,forking")));
+    }
+
+    @Test
     void anUnknownNameIsOneSentenceListingTheNames() {
         UsageError e = assertThrows(UsageError.class, () -> ServerCatalog.resolve(List.of("selector", "nginx")));
         assertTrue(e.getMessage().startsWith("unknown server 'nginx'; choose from threaded, virtualthreads, selector, forking, forking-spawn,"),
