@@ -1,5 +1,9 @@
 package echosuite.harness;
 
+import echosuite.report.LoadReport;
+import echosuite.report.Percentiles;
+import echosuite.report.Units;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -169,11 +173,12 @@ final class BenchmarkRun {
             monitor.writeCsv(folder.file(server, stem, "resources.csv"));
             Files.write(folder.file(server, stem, "server.txt"), srv.output());
             problems.addAll(withoutMissingSummary(spec, stopped.problems()));
-            if (loadgen != null) settings.client().complete(files, log, loadgen.output(), problems);
+            if (loadgen != null) settings.client().complete(files, log, srv.address(), loadgen.output(), problems);
 
-            LoadResult result = readResult(json, loadgen, loadgenExit, problems);
-            String verification = withUncheckedCount(spec, result == null ? null : result.logReport());
-            Boolean verified = result == null ? null : result.logVerified();
+            LoadReport result = readResult(json, loadgen, loadgenExit, problems);
+            LoadReport.LogCheck logCheck = result == null ? null : result.logCheck();
+            String verification = withUncheckedCount(spec, logCheck == null ? null : logCheck.logReport());
+            Boolean verified = logCheck == null ? null : logCheck.logVerified();
             if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
             else if (!verified) problems.add("the server's log did not match what was sent: " + firstLine(verification));
             if (loadgenExit != null && loadgenExit != 0) {
@@ -198,9 +203,10 @@ final class BenchmarkRun {
     }
 
     /** Hold: the server's PSS at each level of held connections the load generator reported. */
-    private static List<LevelMemory> heldLevels(ResourceMonitor monitor, LoadResult result) {
+    private static List<LevelMemory> heldLevels(ResourceMonitor monitor, LoadReport result) {
         List<LevelMemory> levels = new ArrayList<>();
-        for (LoadResult.Level l : result.levels()) {
+        if (result.hold() == null || result.hold().levels() == null) return levels;
+        for (LoadReport.HoldLevel l : result.hold().levels()) {
             levels.add(LevelMemory.of(monitor.samples(), l.target(), l.held(), l.reached(),
                     monitor.millisAtEpoch(l.fromEpochMs()), monitor.millisAtEpoch(l.toEpochMs())));
         }
@@ -223,13 +229,13 @@ final class BenchmarkRun {
     }
 
     /** The load generator's JSON result, or null with the reason added to {@code problems}. */
-    private static LoadResult readResult(Path json, LoadgenRun loadgen, Integer exit, List<String> problems) {
+    private static LoadReport readResult(Path json, LoadgenRun loadgen, Integer exit, List<String> problems) {
         if (!Files.isRegularFile(json)) {
             if (loadgen != null) problems.add("the load generator wrote no JSON result (exit status " + exit + ")" + lastLines(loadgen.output()));
             return null;
         }
         try {
-            return LoadResult.read(json);
+            return LoadReport.read(json);
         } catch (IOException e) {
             problems.add("the load generator's JSON is unreadable: " + e.getMessage());
             return null;
@@ -243,11 +249,11 @@ final class BenchmarkRun {
      * timed out or was reset) may or may not have been read by the server, so with those the count
      * must fall in a range.
      */
-    private static void crossCheck(Scenario sc, LoadResult result, ServerProcess.Stopped stopped, List<String> problems) {
+    private static void crossCheck(Scenario sc, LoadReport result, ServerProcess.Stopped stopped, List<String> problems) {
         Long logged = stopped.summary().get("recordsLogged");
-        if (result == null || result.messagesSent() == null || logged == null || sc.messageBytes() > 65536) return;
-        long sent = result.messagesSent();
-        long unanswered = result.messagesUnanswered() == null ? 0 : result.messagesUnanswered();
+        if (result == null || result.traffic().messagesSent() == null || logged == null || sc.messageBytes() > 65536) return;
+        long sent = result.traffic().messagesSent();
+        long unanswered = result.traffic().messagesUnanswered() == null ? 0 : result.traffic().messagesUnanswered();
         if (logged > sent || logged < sent - unanswered) {
             problems.add("the server logged " + logged + " records but the load generator sent " + sent + " messages"
                     + (unanswered == 0 ? "" : ", " + unanswered + " of them unanswered (so " + (sent - unanswered)
@@ -279,12 +285,17 @@ final class BenchmarkRun {
     /** The one line shown after a repetition. */
     private String headline(Measurement m) {
         if (m.outcome() == Measurement.Outcome.DID_NOT_START) return "FAILED: " + String.join("; ", m.problems());
-        LoadResult r = folder.loadResult(m);
+        LoadReport r = folder.loadResult(m);
         StringBuilder s = new StringBuilder();
-        if (r != null && r.messagesPerSecond() != null) s.append(String.format(Locale.ROOT, "%,.0f msgs/s", r.messagesPerSecond()));
-        if (r != null && r.latency("p99") != null) s.append(String.format(Locale.ROOT, ", p99 %s", Units.micros(r.latency("p99"))));
-        if (r != null && r.connectionsPerSecond() != null) s.append(String.format(Locale.ROOT, ", %,.0f conns/s", r.connectionsPerSecond()));
-        if (r != null && r.established() != null) s.append(", ").append(r.established()).append(" held");
+        if (r != null && r.throughput().messagesPerSecond() != null) {
+            s.append(String.format(Locale.ROOT, "%,.0f msgs/s", r.throughput().messagesPerSecond()));
+        }
+        Percentiles latency = r == null ? null : r.latency().latencyUs();
+        if (latency != null && latency.p99() != null) s.append(String.format(Locale.ROOT, ", p99 %s", Units.micros(latency.p99())));
+        if (r != null && r.churn() != null && r.churn().connectionsPerSecond() != null) {
+            s.append(String.format(Locale.ROOT, ", %,.0f conns/s", r.churn().connectionsPerSecond()));
+        }
+        if (r != null && r.hold() != null && r.hold().established() != null) s.append(", ").append(r.hold().established()).append(" held");
         if (m.resources() != null) s.append(String.format(Locale.ROOT, ", peak RSS %s", Units.bytes(m.resources().peakRssBytes())));
         s.append(", log ").append(m.logVerified() == null ? "not verified" : m.logVerified() ? "verified" : "NOT verified");
         if (!m.problems().isEmpty()) s.append("\n        problems: ").append(String.join("; ", m.problems()));

@@ -1,7 +1,6 @@
 package echosuite.harness;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +23,6 @@ import java.util.Locale;
  */
 record EchoLoadClient(Path program) implements LoadClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String name() {
         return "echo_load";
@@ -38,8 +35,8 @@ record EchoLoadClient(Path program) implements LoadClient {
 
     @Override
     public String cannotRun(Scenario scenario) {
-        if (scenario.kind().equals("pingpong")) return null;
-        if (scenario.kind().equals("churn") && scenario.rate() == 0) return null;
+        if (scenario.kind() == ScenarioKind.PINGPONG) return null;
+        if (scenario.kind() == ScenarioKind.CHURN && scenario.rate() == 0) return null;
         return "echo_load runs closed-loop pingpong and unpaced churn only, not " + scenario.id() + "; run that one with --client loadgen.";
     }
 
@@ -50,13 +47,13 @@ record EchoLoadClient(Path program) implements LoadClient {
                 "-p", address.substring(colon + 1), "-c", Integer.toString(scenario.connections()),
                 "-s", Integer.toString(scenario.messageBytes()), "-d", Integer.toString(scenario.durationSeconds()),
                 "-w", Integer.toString(scenario.warmupSeconds())));
-        if (scenario.kind().equals("churn")) cmd.add("-C");
+        if (scenario.kind() == ScenarioKind.CHURN) cmd.add("-C");
         else cmd.addAll(List.of("-t", "1"));
         return cmd;
     }
 
     @Override
-    public void complete(LoadClient.Outputs files, Path serverLog, List<String> output, List<String> problems) throws IOException {
+    public void complete(LoadClient.Outputs files, Path serverLog, String address, List<String> output, List<String> problems) throws IOException {
         String line = output.reversed().stream().filter(l -> l.startsWith("mode=")).findFirst().orElse(null);
         if (line == null) {
             problems.add("echo_load printed no result line" + BenchmarkRun.lastLines(output));
@@ -69,15 +66,15 @@ record EchoLoadClient(Path program) implements LoadClient {
             problems.add("echo_load's output was unreadable: " + e.getMessage());
             return;
         }
-        ObjectNode json = result.toLoadgenJson();
+        LoadReport.LogCheck logCheck = null;
         if (Files.isRegularFile(serverLog)) {
             long records = records(serverLog);
-            json.put("logVerified", records == result.sentTotal());
-            json.put("logReport", String.format(Locale.ROOT, "%,d records logged, %,d messages sent: %s (a count only: echo_load keeps no"
-                    + " record of what it sent, so the records' contents and order are not checked)", records, result.sentTotal(),
+            logCheck = new LoadReport.LogCheck(records == result.sentTotal(), String.format(Locale.ROOT,
+                    "%,d records logged, %,d messages sent: %s (a count only: echo_load keeps no record of what it sent, so the"
+                    + " records' contents and order are not checked)", records, result.sentTotal(),
                     records == result.sentTotal() ? "as many" : "NOT as many"));
         }
-        JSON.writeValue(files.json().toFile(), json);
+        result.toReport(address, logCheck).write(files.json());
     }
 
     /** Records in a log: its newlines (every record ends with one, protocol.md). */

@@ -1,7 +1,7 @@
 package echosuite.harness;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
+import echosuite.report.Percentiles;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,27 +14,27 @@ import java.util.Map;
  * (../shared/anchors/README.md): closed loop ({@code pingpong}) or churn, where {@code rate} is
  * connections per second and the latency is connect plus one echo.
  *
- * @param mode        pingpong or churn
- * @param connections {@code conns}: connections (churn: concurrent connect loops)
+ * @param mode         pingpong or churn
+ * @param connections  {@code conns}: connections (churn: concurrent connect loops)
  * @param messageBytes {@code size}
- * @param seconds     the measured window, warm-up excluded
- * @param messages    {@code msgs}: round trips completed in the window
- * @param rate        messages per second (churn: connections per second) in the window
- * @param latencyUs   p50, p90, p99, p999 and max, µs
- * @param sentTotal   every message sent, warm-up and drain included: the records the server must log
- * @param errors      connections or messages that failed
+ * @param threads      its load threads
+ * @param seconds      the measured window, warm-up excluded
+ * @param messages     {@code msgs}: round trips completed in the window
+ * @param rate         messages per second (churn: connections per second) in the window
+ * @param latencyUs    p50, p90, p99, p999 and max, µs; no count, mean or p99.99
+ * @param sentTotal    every message sent, warm-up and drain included: the records the server must log
+ * @param errors       connections or messages that failed
  */
-record EchoLoadLine(String mode, long connections, long messageBytes, double seconds, long messages, double rate,
-                    Map<String, Double> latencyUs, long sentTotal, long errors) {
+record EchoLoadLine(String mode, long connections, long messageBytes, int threads, double seconds, long messages, double rate,
+                    Percentiles latencyUs, long sentTotal, long errors) {
 
-    /** What the load generator's result carries and echo_load does not: left empty in the tables. */
-    static final List<String> NOT_REPORTED = List.of("latency histograms (hlog, hgrm)", "p99.99", "mean latency",
+    /** What the load generator's report carries and echo_load does not: absent from the report, empty in the tables. */
+    static final List<String> NOT_REPORTED = List.of("latency histograms (hlog, hgrm)", "latency count, mean and p99.99",
             "messages left unanswered", "first-echo times (allFirstEchoMs; churn: connect and first-echo latency apart)",
             "error kinds", "a record of what was sent (so the log is checked by its record count only)");
 
-    private static final List<String> KEYS = List.of("mode", "conns", "size", "secs", "msgs", "rate", "p50_us", "p90_us",
+    private static final List<String> KEYS = List.of("mode", "conns", "size", "threads", "secs", "msgs", "rate", "p50_us", "p90_us",
             "p99_us", "p999_us", "max_us", "sent_total", "errors");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads one line; an {@link IllegalArgumentException} saying what is wrong with it if it is not echo_load's. */
     static EchoLoadLine parse(String line) {
@@ -46,10 +46,10 @@ record EchoLoadLine(String mode, long connections, long messageBytes, double sec
         List<String> missing = KEYS.stream().filter(k -> !f.containsKey(k)).toList();
         if (!missing.isEmpty()) throw new IllegalArgumentException("not an echo_load result line (it lacks " + String.join(", ", missing) + "): " + line);
         try {
-            Map<String, Double> lat = new LinkedHashMap<>();
-            for (String p : List.of("p50", "p90", "p99", "p999", "max")) lat.put(p, Double.parseDouble(f.get(p + "_us")));
+            Percentiles lat = new Percentiles(null, null, number(f, "p50_us"), number(f, "p90_us"), number(f, "p99_us"),
+                    number(f, "p999_us"), null, number(f, "max_us"));
             return new EchoLoadLine(f.get("mode"), Long.parseLong(f.get("conns")), Long.parseLong(f.get("size")),
-                    Double.parseDouble(f.get("secs")), Long.parseLong(f.get("msgs")), Double.parseDouble(f.get("rate")),
+                    Integer.parseInt(f.get("threads")), number(f, "secs"), Long.parseLong(f.get("msgs")), number(f, "rate"),
                     lat, Long.parseLong(f.get("sent_total")), Long.parseLong(f.get("errors")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("an echo_load result line with a number that is not one (" + e.getMessage() + "): " + line);
@@ -57,28 +57,27 @@ record EchoLoadLine(String mode, long connections, long messageBytes, double sec
     }
 
     /**
-     * The result in the load generator's JSON form ({@code docs/loadgen.md}), so that tables, plots
-     * and {@code ./suite report} read it like any other; what echo_load does not report is absent
-     * (an empty cell) and named under {@code notReported}.
+     * The result as the load generator's report, so that tables, plots and {@code ./suite report}
+     * read it like any other: what echo_load does not report stays null (an empty cell); its
+     * options name the client and what it does not report ({@link #NOT_REPORTED}).
+     *
+     * @param logCheck the verdict on the server's log, or null if it was not checked
      */
-    ObjectNode toLoadgenJson() {
-        ObjectNode j = JSON.createObjectNode();
-        j.put("client", "echo_load");
-        j.put("scenario", mode);
-        j.put("connections", connections);
-        j.put("messageBytes", messageBytes);
-        j.put("windowSeconds", seconds);
-        j.put("messages", messages);
-        j.put("messagesPerSecond", rate);
-        if (mode.equals("churn")) {
-            j.put("sessions", messages);
-            j.put("connectionsPerSecond", rate);
-        }
-        ObjectNode lat = j.putObject("latencyUs");
-        latencyUs.forEach(lat::put);
-        j.putObject("errors").put("echo_load", errors);
-        j.put("messagesSent", sentTotal);
-        j.putArray("notReported").addAll(NOT_REPORTED.stream().map(JSON.getNodeFactory()::textNode).toList());
-        return j;
+    LoadReport toReport(String target, LoadReport.LogCheck logCheck) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("client", "echo_load");
+        options.put("threads", (long) threads);
+        options.put("notReported", NOT_REPORTED);
+        LoadReport r = new LoadReport(
+                new LoadReport.Setup(mode, target, connections, null, null, messageBytes, threads, seconds, null, null),
+                null, new LoadReport.Throughput(messages, rate, null, null, null),
+                new LoadReport.Traffic(sentTotal, null, null, null), new LoadReport.Latency(latencyUs, null, null),
+                new LoadReport.Errors(Map.of("echo_load", errors), null), new LoadReport.Memory(null, null), null, logCheck, null, options,
+                null, null, null, null, null);
+        return mode.equals("churn") ? r.with(new LoadReport.Churn(1, messages, rate, null, null, null, null)) : r;
+    }
+
+    private static double number(Map<String, String> f, String key) {
+        return Double.parseDouble(f.get(key));
     }
 }

@@ -28,7 +28,7 @@ sealed interface LoadClient permits LoadgenClient, EchoLoadClient {
 
     /**
      * Called once the server has stopped: completes {@code files.json()} from what the client
-     * printed, if the client does not write it itself. Adds what went wrong to {@code problems}.
+     * printed against {@code address}, if the client does not write it itself. Adds what went wrong to {@code problems}.
      */
-    void complete(Outputs files, Path serverLog, List<String> output, List<String> problems) throws IOException;
+    void complete(Outputs files, Path serverLog, String address, List<String> output, List<String> problems) throws IOException;
 }

@@ -32,7 +32,7 @@ record LoadgenClient(List<String> command) implements LoadClient {
     }
 
     @Override
-    public void complete(Outputs files, Path serverLog, List<String> output, List<String> problems) {
+    public void complete(Outputs files, Path serverLog, String address, List<String> output, List<String> problems) {
         // The load generator wrote its JSON, verdict on the log included.
     }
 }

@@ -1,5 +1,8 @@
 package echosuite.harness;
 
+import echosuite.report.LoadReport;
+import echosuite.report.Percentiles;
+
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.knowm.xchart.BitmapEncoder;
@@ -66,15 +69,17 @@ final class PlotRenderer {
             p = latencyDistribution(folder, table, id);
             if (p != null) plots.add(p);
         }
-        p = bars(folder, table, Set.of("pingpong", "rate", "bulk"), "all-first-echoes",
-                "Time from the first connect to the last connection's first echo (lower is better)", "ms", ResultRow::allFirstEchoMs);
+        p = bars(folder, table, Set.of(ScenarioKind.PINGPONG, ScenarioKind.RATE, ScenarioKind.BULK), "all-first-echoes",
+                "Time from the first connect to the last connection's first echo (lower is better)", "ms",
+                r -> r.connecting().allFirstEchoMs());
         if (p != null) plots.add(p);
-        p = bars(folder, table, Set.of("hold"), "hold-memory-per-connection",
+        p = bars(folder, table, Set.of(ScenarioKind.HOLD), "hold-memory-per-connection",
                 "Memory per held connection, marginal (PSS between two levels, lower is better)", "KiB per connection",
-                r -> r.marginalMemoryPerConnectionBytes() == null ? null : r.marginalMemoryPerConnectionBytes() / 1024.0);
+                r -> r.heldMemory().marginalMemoryPerConnectionBytes() == null ? null
+                        : r.heldMemory().marginalMemoryPerConnectionBytes() / 1024.0);
         if (p != null) plots.add(p);
-        p = bars(folder, table, Set.of("churn"), "churn-connections-per-second", "Connections per second in churn (higher is better)",
-                "connections/s", ResultRow::connectionsPerSecond);
+        p = bars(folder, table, Set.of(ScenarioKind.CHURN), "churn-connections-per-second", "Connections per second in churn (higher is better)",
+                "connections/s", r -> r.connecting().connectionsPerSecond());
         if (p != null) plots.add(p);
         return plots;
     }
@@ -94,8 +99,9 @@ final class PlotRenderer {
             if (!m.scenario().id().equals(scenarioId) || m.outcome() != Measurement.Outcome.OK) continue;
             Histogram h = byServer.computeIfAbsent(m.server(), s -> new Histogram(3));
             LatencyHistograms.addLog(folder.file(m.server(), Measurement.stem(m.scenario(), m.repetition()), "hlog"), h);
-            LoadResult r = folder.loadResult(m);
-            if (r != null && r.latency("p50") != null) p50.putIfAbsent(m.server(), r.latency("p50"));
+            LoadReport r = folder.loadResult(m);
+            Percentiles latency = r == null ? null : r.latency().latencyUs();
+            if (latency != null && latency.p50() != null) p50.putIfAbsent(m.server(), latency.p50());
         }
         for (Map.Entry<String, Histogram> e : byServer.entrySet()) {
             Histogram h = e.getValue();
@@ -126,17 +132,17 @@ final class PlotRenderer {
         chart.getStyler().setYAxisDecimalPattern("#,##0");
         Map<String, List<ResultRow>> byServer = new LinkedHashMap<>();
         for (ResultRow r : table.rows()) {
-            if (r.kind().equals("pingpong") && r.messagesPerSecond() != null && r.connections() != null) {
+            if (r.kind() == ScenarioKind.PINGPONG && r.load().messagesPerSecond() != null && r.load().connections() != null) {
                 byServer.computeIfAbsent(r.server(), s -> new ArrayList<>()).add(r);
             }
         }
         boolean any = false;
         for (Map.Entry<String, List<ResultRow>> e : byServer.entrySet()) {
             List<ResultRow> rows = new ArrayList<>(e.getValue());
-            rows.sort((a, b) -> Long.compare(a.connections(), b.connections()));
+            rows.sort((a, b) -> Long.compare(a.load().connections(), b.load().connections()));
             if (rows.size() < 2) continue;
-            XYSeries series = chart.addSeries(e.getKey(), rows.stream().map(r -> Math.log10(r.connections())).toList(),
-                    rows.stream().map(ResultRow::messagesPerSecond).toList());
+            XYSeries series = chart.addSeries(e.getKey(), rows.stream().map(r -> Math.log10(r.load().connections())).toList(),
+                    rows.stream().map(r -> r.load().messagesPerSecond()).toList());
             series.setLineColor(color(e.getKey()));
             series.setMarkerColor(color(e.getKey()));
             any = true;
@@ -144,7 +150,7 @@ final class PlotRenderer {
         return any ? save(folder, chart, "throughput-vs-connections", "Messages per second versus connections") : null;
     }
 
-    private static Plot bars(RunFolder folder, ResultTable table, Set<String> kinds, String file, String title, String yTitle,
+    private static Plot bars(RunFolder folder, ResultTable table, Set<ScenarioKind> kinds, String file, String title, String yTitle,
                              java.util.function.Function<ResultRow, Double> value) throws IOException {
         List<String> scenarios = table.scenarios().stream()
                 .filter(id -> kinds.contains(table.rowsOf(id).getFirst().kind())).toList();

@@ -16,11 +16,11 @@ enum Profile {
      * still gets its connections up within the warm-up and the load generator's 10 s echo timeout.
      */
     QUICK(List.of(
-            new Scenario("pingpong", 1, 64, 1, 2, 0, 1),
-            new Scenario("pingpong", 8, 64, 2, 2, 0, 1),
-            new Scenario("churn", 4, 64, 0, 2, 0, 1),
-            new Scenario("hold", 16, 64, 0, 2, 0, 1),
-            new Scenario("bulk", 1, 65536, 0, 1, 0, 1))),
+            Scenario.pingpong(1, 64).seconds(1, 2),
+            Scenario.pingpong(8, 64).seconds(2, 2),
+            Scenario.churn(4).seconds(0, 2),
+            Scenario.hold(16).seconds(0, 2),
+            Scenario.bulk(1, 65536).seconds(0, 1))),
 
     /**
      * The default, within 15 minutes for four servers: closed loop at three concurrencies (three
@@ -28,25 +28,25 @@ enum Profile {
      * 64 KiB messages.
      */
     STANDARD(List.of(
-            new Scenario("pingpong", 1, 64, 2, 5, 0, 3),
-            new Scenario("pingpong", 16, 64, 2, 5, 0, 3),
-            new Scenario("pingpong", 256, 64, 2, 5, 0, 3),
-            new Scenario("rate", 16, 64, 2, 10, 5000, 1),
-            new Scenario("churn", 8, 64, 1, 5, 0, 1),
-            new Scenario("hold", 2000, 64, 0, 5, 0, 1),
-            new Scenario("bulk", 4, 65536, 1, 5, 0, 1))),
+            Scenario.pingpong(1, 64).seconds(2, 5).repeated(3),
+            Scenario.pingpong(16, 64).seconds(2, 5).repeated(3),
+            Scenario.pingpong(256, 64).seconds(2, 5).repeated(3),
+            Scenario.rate(5000, 16, 64).seconds(2, 10),
+            Scenario.churn(8).seconds(1, 5),
+            Scenario.hold(2000).seconds(0, 5),
+            Scenario.bulk(4, 65536).seconds(1, 5))),
 
     /** For serious runs (about an hour): longer loads, three repetitions of everything, 10,000 held connections. */
     FULL(List.of(
-            new Scenario("pingpong", 1, 64, 5, 20, 0, 3),
-            new Scenario("pingpong", 16, 64, 5, 20, 0, 3),
-            new Scenario("pingpong", 256, 64, 5, 20, 0, 3),
-            new Scenario("pingpong", 1024, 64, 5, 20, 0, 3),
-            new Scenario("rate", 64, 64, 5, 30, 5000, 3),
-            new Scenario("rate", 64, 64, 5, 30, 20000, 3),
-            new Scenario("churn", 16, 64, 2, 20, 0, 3),
-            new Scenario("hold", 10000, 64, 0, 10, 0, 3),
-            new Scenario("bulk", 16, 65536, 2, 20, 0, 3)));
+            Scenario.pingpong(1, 64).seconds(5, 20).repeated(3),
+            Scenario.pingpong(16, 64).seconds(5, 20).repeated(3),
+            Scenario.pingpong(256, 64).seconds(5, 20).repeated(3),
+            Scenario.pingpong(1024, 64).seconds(5, 20).repeated(3),
+            Scenario.rate(5000, 64, 64).seconds(5, 30).repeated(3),
+            Scenario.rate(20000, 64, 64).seconds(5, 30).repeated(3),
+            Scenario.churn(16).seconds(2, 20).repeated(3),
+            Scenario.hold(10000).seconds(0, 10).repeated(3),
+            Scenario.bulk(16, 65536).seconds(2, 20).repeated(3)));
 
     private final List<Scenario> scenarios;
 

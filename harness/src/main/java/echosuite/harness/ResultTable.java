@@ -1,5 +1,8 @@
 package echosuite.harness;
 
+import echosuite.report.LoadReport;
+import echosuite.report.Percentiles;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,25 +69,26 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
     /** The headline figure of a row (see the class comment), or null if it has none. */
     static Double headline(ResultRow r) {
         return switch (r.kind()) {
-            case "rate" -> r.p99Us();
-            case "churn" -> r.connectionsPerSecond();
-            case "hold" -> r.marginalMemoryPerConnectionBytes() == null ? null : r.marginalMemoryPerConnectionBytes().doubleValue();
-            default -> r.messagesPerSecond();
+            case RATE -> r.latency().p99Us();
+            case CHURN -> r.connecting().connectionsPerSecond();
+            case HOLD -> r.heldMemory().marginalMemoryPerConnectionBytes() == null ? null
+                    : r.heldMemory().marginalMemoryPerConnectionBytes().doubleValue();
+            case PINGPONG, BULK -> r.load().messagesPerSecond();
         };
     }
 
     /** What the headline figure of a kind is, in words, and whether higher is better. */
-    static String headlineName(String kind) {
+    static String headlineName(ScenarioKind kind) {
         return switch (kind) {
-            case "rate" -> "p99 latency (lower is better)";
-            case "churn" -> "connections/s (higher is better)";
-            case "hold" -> "memory per connection, marginal (lower is better)";
-            default -> "messages/s (higher is better)";
+            case RATE -> "p99 latency (lower is better)";
+            case CHURN -> "connections/s (higher is better)";
+            case HOLD -> "memory per connection, marginal (lower is better)";
+            case PINGPONG, BULK -> "messages/s (higher is better)";
         };
     }
 
-    static boolean higherIsBetter(String kind) {
-        return !kind.equals("rate") && !kind.equals("hold");
+    static boolean higherIsBetter(ScenarioKind kind) {
+        return kind != ScenarioKind.RATE && kind != ScenarioKind.HOLD;
     }
 
     private static String chooseBaseline(String wanted, List<ResultRow> rows) {
@@ -120,16 +124,17 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         boolean anyResult = false;
         List<ResultRow> candidates = new ArrayList<>();
         for (Measurement m : reps) {
-            LoadResult r = folder.loadResult(m);
+            LoadReport r = folder.loadResult(m);
             anyResult |= r != null;
             if (r != null) errors += r.errorCount();
             if (m.outcome() == Measurement.Outcome.OK && r != null) candidates.add(single(sc, m, r));
         }
-        String status = candidates.isEmpty() ? status(reps) : "ok";
+        ResultRow.Checks checks = new ResultRow.Checks(anyResult ? errors : null, verified);
         if (candidates.isEmpty()) {
-            return new ResultRow(first.server(), sc.id(), sc.kind(), status, 0, (long) sc.connections(),
-                    (long) sc.messageBytes(), null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, anyResult ? errors : null, verified, null, problems, null);
+            return new ResultRow(first.server(), sc.id(), sc.kind(), status(reps), 0,
+                    new ResultRow.Load((long) sc.connections(), (long) sc.messageBytes(), null, null, null),
+                    ResultRow.Latency.NONE, ResultRow.Connecting.NONE, ResultRow.Resources.NONE, ResultRow.HeldMemory.NONE,
+                    ResultRow.TreePeaks.NONE, checks, null, problems, null);
         }
         List<ResultRow> withHeadline = candidates.stream().filter(c -> headline(c) != null)
                 .sorted(Comparator.comparingDouble(ResultTable::headline)).toList();
@@ -138,18 +143,11 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         if (withHeadline.size() > 1 && headline(median) != 0) {
             spread = (headline(withHeadline.getLast()) - headline(withHeadline.getFirst())) / headline(median);
         }
-        return new ResultRow(median.server(), median.scenario(), median.kind(), status, candidates.size(),
-                median.connections(), median.messageBytes(), median.messagesPerSecond(), spread, median.mibPerSecond(),
-                median.p50Us(), median.p90Us(), median.p99Us(), median.p999Us(), median.maxUs(), median.serviceP99Us(),
-                median.connectionsPerSecond(), median.established(), median.failed(), median.allFirstEchoMs(),
-                median.cpuMicrosPerMessage(),
-                median.peakRssBytes(), median.peakPssBytes(), median.marginalMemoryPerConnectionBytes(), median.marginalMemoryNote(),
-                median.memoryPerConnectionInclOneTimeBytes(), median.threads(),
-                median.processes(), median.openFds(), errors, verified, null, problems, median.unansweredInLatency());
+        return median.asSummaryOf(candidates.size(), spread, checks, problems);
     }
 
     /** The row of a single repetition. */
-    private static ResultRow single(Scenario sc, Measurement m, LoadResult r) {
+    private static ResultRow single(Scenario sc, Measurement m, LoadReport r) {
         ResourceUse u = m.resources();
         // All the CPU the server used during the load over all the messages it echoed (its own
         // count, warm-up included on both sides), so no window has to be guessed.
@@ -157,26 +155,37 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         Long echoed = m.serverSummary().get("bytesEchoed");
         if (u != null && echoed != null && echoed >= sc.messageBytes()) {
             cpuPerMsg = u.cpuMicros() / ((double) echoed / sc.messageBytes());
-        } else if (u != null && echoed == null && r.messagesSent() != null && r.messagesSent() > 0) {
-            cpuPerMsg = (double) u.cpuMicros() / r.messagesSent();   // a server without a summary line (an anchor): the client's count
+        } else if (u != null && echoed == null && r.traffic() != null && r.traffic().messagesSent() != null && r.traffic().messagesSent() > 0) {
+            cpuPerMsg = (double) u.cpuMicros() / r.traffic().messagesSent();   // a server without a summary line (an anchor): the client's count
         }
-        Long inclOneTime = null;
-        MemoryPerConnection.Marginal marginal = new MemoryPerConnection.Marginal(null, null);
-        if (sc.kind().equals("hold")) {
-            long held = r.established() != null ? r.established() : Objects.requireNonNullElse(r.connections(), (long) sc.connections());
-            inclOneTime = MemoryPerConnection.inclOneTime(u, held);
-            if (u != null) marginal = MemoryPerConnection.marginal(u.heldLevels());
+        LoadReport.Setup setup = r.setup();
+        LoadReport.Hold hold = r.hold();
+        ResultRow.HeldMemory heldMemory = ResultRow.HeldMemory.NONE;
+        if (sc.kind() == ScenarioKind.HOLD) {
+            long held = hold != null && hold.established() != null ? hold.established()
+                    : Objects.requireNonNullElse(setup.connections(), (long) sc.connections());
+            MemoryPerConnection.Marginal marginal = u == null ? new MemoryPerConnection.Marginal(null, null)
+                    : MemoryPerConnection.marginal(u.heldLevels());
+            heldMemory = new ResultRow.HeldMemory(marginal.bytes(), marginal.whyNone(), MemoryPerConnection.inclOneTime(u, held));
         }
+        Percentiles p = Objects.requireNonNullElse(r.latency().latencyUs(), NO_SAMPLES);
+        Percentiles service = r.rate() == null || r.rate().serviceTimeUs() == null ? NO_SAMPLES : r.rate().serviceTimeUs();
         return new ResultRow(m.server(), sc.id(), sc.kind(), "ok", 1,
-                r.connections() != null ? r.connections() : (long) sc.connections(),
-                r.messageBytes() != null ? r.messageBytes() : (long) sc.messageBytes(),
-                r.messagesPerSecond(), null, r.mibPerSecond(), r.latency("p50"), r.latency("p90"), r.latency("p99"),
-                r.latency("p999"), r.latency("max"), r.serviceTimeUs().get("p99"), r.connectionsPerSecond(),
-                r.established(), r.failed(), r.allFirstEchoMs(), cpuPerMsg,
-                u == null ? null : u.peakRssBytes(), u == null ? null : u.peakPssBytes(), marginal.bytes(), marginal.whyNone(), inclOneTime,
-                u == null ? null : u.peakThreads(), u == null ? null : u.peakProcesses(), u == null ? null : u.peakOpenFds(),
-                r.errorCount(), m.logVerified(), null, List.of(), r.unansweredInLatency());
+                new ResultRow.Load(Objects.requireNonNullElse(setup.connections(), (long) sc.connections()),
+                        Objects.requireNonNullElse(setup.messageBytes(), (long) sc.messageBytes()),
+                        r.throughput().messagesPerSecond(), null, r.mibPerSecond()),
+                new ResultRow.Latency(p.p50(), p.p90(), p.p99(), p.p999(), p.max(), service.p99()),
+                new ResultRow.Connecting(r.churn() == null ? null : r.churn().connectionsPerSecond(),
+                        hold == null ? null : hold.established(), hold == null ? null : hold.failed(),
+                        r.firstEchoes() == null ? null : r.firstEchoes().allFirstEchoMs()),
+                u == null ? ResultRow.Resources.NONE : new ResultRow.Resources(cpuPerMsg, u.peakRssBytes(), u.peakPssBytes()),
+                heldMemory,
+                u == null ? ResultRow.TreePeaks.NONE : new ResultRow.TreePeaks(u.peakThreads(), u.peakProcesses(), u.peakOpenFds()),
+                new ResultRow.Checks(r.errorCount(), m.logVerified()), null, List.of(), r.latency().unansweredInLatency());
     }
+
+    /** The percentiles of a file that has none: every figure null. */
+    private static final Percentiles NO_SAMPLES = new Percentiles(null, null, null, null, null, null, null, null);
 
     private static String status(List<Measurement> reps) {
         Measurement.Outcome worst = reps.stream().map(Measurement::outcome).max(Comparator.naturalOrder()).orElseThrow();

@@ -106,9 +106,7 @@ final class RunCommand implements Callable<Integer> {
 
         System.out.println(SummaryWriter.console(table));
         System.out.println("Results: " + runDir + " (open index.html; summary.md, summary.csv, summary.json)");
-        long bad = table.rows().stream().filter(r -> !r.status().equals("not built")
-                && (!r.status().equals("ok") || !Boolean.TRUE.equals(r.logVerified()) || !r.problems().isEmpty()
-                    || r.errors() == null || r.errors() > 0)).count();
+        long bad = table.rows().stream().filter(ResultRow::hadProblems).count();
         if (bad > 0) System.out.println(bad + " row(s) had problems; see the tables and the lists under them.");
         return bad == 0 ? 0 : 1;
     }

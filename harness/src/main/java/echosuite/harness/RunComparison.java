@@ -1,5 +1,7 @@
 package echosuite.harness;
 
+import echosuite.report.Units;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,7 @@ final class RunComparison {
      * @param noise   the relative change below which the difference is noise
      * @param verdict "better", "worse", "same", or what else happened (missing, failed)
      */
-    record Change(String scenario, String server, String kind, Double a, Double b, Double ratio, double noise,
+    record Change(String scenario, String server, ScenarioKind kind, Double a, Double b, Double ratio, double noise,
                   boolean noiseAssumed, String verdict) {
         /** A real change, or figures in one run and none in the other (a server failed, or was not run). */
         boolean flagged() {
@@ -59,8 +61,9 @@ final class RunComparison {
                 "no figures in either (" + a.status() + " / " + b.status() + ")");
         if (ha == null) return new Change(a.scenario(), a.server(), a.kind(), null, hb, null, 0, false, "failed in A (" + a.status() + ")");
         if (hb == null) return new Change(a.scenario(), a.server(), a.kind(), ha, null, null, 0, false, "failed in B (" + b.status() + ")");
-        boolean assumed = a.spread() == null && b.spread() == null;
-        double noise = assumed ? ASSUMED_NOISE : Math.max(a.spread() == null ? 0 : a.spread(), b.spread() == null ? 0 : b.spread());
+        Double sa = a.load().spread(), sb = b.load().spread();
+        boolean assumed = sa == null && sb == null;
+        double noise = assumed ? ASSUMED_NOISE : Math.max(sa == null ? 0 : sa, sb == null ? 0 : sb);
         double ratio = ha == 0 ? Double.POSITIVE_INFINITY : hb / ha;
         String verdict;
         if (Math.abs(ratio - 1) <= noise) verdict = "same";
@@ -96,12 +99,12 @@ final class RunComparison {
         return s.toString();
     }
 
-    private static String figure(String kind, Double v) {
+    private static String figure(ScenarioKind kind, Double v) {
         if (v == null) return "-";
         return switch (kind) {
-            case "rate" -> Units.micros(v);
-            case "hold" -> Units.bytes(Math.round(v));
-            default -> Units.count(v) + "/s";
+            case RATE -> Units.micros(v);
+            case HOLD -> Units.bytes(Math.round(v));
+            case PINGPONG, BULK, CHURN -> Units.count(v) + "/s";
         };
     }
 }

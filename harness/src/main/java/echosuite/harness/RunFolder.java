@@ -3,6 +3,7 @@ package echosuite.harness;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import echosuite.report.LoadReport;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -97,11 +98,11 @@ final class RunFolder {
     }
 
     /** The load generator's result of a measurement, or null if it wrote none (or an unreadable one). */
-    LoadResult loadResult(Measurement m) {
+    LoadReport loadResult(Measurement m) {
         if (m.loadgenJson() == null) return null;
         Path f = raw(m.server()).resolve(m.loadgenJson());
         try {
-            return Files.isRegularFile(f) ? LoadResult.read(f) : null;
+            return Files.isRegularFile(f) ? LoadReport.read(f) : null;
         } catch (IOException e) {
             return null;
         }

@@ -2,6 +2,7 @@ package echosuite.harness;
 
 import echosuite.cli.UsageError;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,10 +36,11 @@ final class ScenarioId {
     static List<Scenario> select(List<String> kindsOrIds, Profile profile) {
         Set<Scenario> chosen = new LinkedHashSet<>();
         for (String token : kindsOrIds) {
-            if (Scenario.KINDS.contains(token)) {
-                List<Scenario> ofKind = profile.scenarios().stream().filter(s -> s.kind().equals(token)).toList();
+            ScenarioKind kind = kindNamed(token);
+            if (kind != null) {
+                List<Scenario> ofKind = profile.scenarios().stream().filter(s -> s.kind() == kind).toList();
                 if (ofKind.isEmpty()) throw new UsageError("profile " + profile.label() + " has no " + token
-                        + " scenario; name one by its id, e.g. " + exampleOf(token) + ".");
+                        + " scenario; name one by its id, e.g. " + exampleOf(kind) + ".");
                 chosen.addAll(ofKind);
             } else {
                 Scenario parsed = parse(token, profile);
@@ -50,40 +52,45 @@ final class ScenarioId {
 
     /** {@code s} with the warm-up, duration and repetitions given on the command line; null keeps the scenario's own. */
     static Scenario overridden(Scenario s, Integer warmupSeconds, Integer durationSeconds, Integer repetitions) {
-        return new Scenario(s.kind(), s.connections(), s.messageBytes(),
-                warmupSeconds != null ? warmupSeconds : s.warmupSeconds(), durationSeconds != null ? durationSeconds : s.durationSeconds(),
-                s.rate(), repetitions != null ? repetitions : s.repetitions());
+        return s.seconds(warmupSeconds != null ? warmupSeconds : s.warmupSeconds(), durationSeconds != null ? durationSeconds : s.durationSeconds())
+                .repeated(repetitions != null ? repetitions : s.repetitions());
     }
 
-    private static String exampleOf(String kind) {
+    private static ScenarioKind kindNamed(String label) {
+        return Arrays.stream(ScenarioKind.values()).filter(k -> k.label().equals(label)).findFirst().orElse(null);
+    }
+
+    private static String exampleOf(ScenarioKind kind) {
         return switch (kind) {
-            case "rate" -> "rate-R5000-c16-64B";
-            case "hold" -> "hold-c5000";
-            case "churn" -> "churn-c4";
-            case "bulk" -> "bulk-c4-64KiB";
-            default -> "pingpong-c16-64B";
+            case RATE -> "rate-R5000-c16-64B";
+            case HOLD -> "hold-c5000";
+            case CHURN -> "churn-c4";
+            case BULK -> "bulk-c4-64KiB";
+            case PINGPONG -> "pingpong-c16-64B";
         };
     }
 
     /** The scenario {@code id} names, sized by {@code profile}; a {@link UsageError} in one sentence if it names none. */
     static Scenario parse(String id, Profile profile) {
         Matcher m = ID.matcher(id);
-        if (!m.matches()) throw new UsageError("'" + id + "' is neither a kind of scenario (" + String.join(", ", Scenario.KINDS)
+        if (!m.matches()) throw new UsageError("'" + id + "' is neither a kind of scenario ("
+                + String.join(", ", Arrays.stream(ScenarioKind.values()).map(ScenarioKind::label).toList())
                 + ") nor a scenario id such as " + EXAMPLES + ".");
-        String kind = m.group(1);
+        ScenarioKind kind = kindNamed(m.group(1));
         int rate = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
         int connections = Integer.parseInt(m.group(3));
-        if (kind.equals("rate") && rate == 0) throw new UsageError("'" + id + "' needs a rate above 0, messages per second, e.g. rate-R5000-c"
+        if (kind == ScenarioKind.RATE && rate == 0) throw new UsageError("'" + id + "' needs a rate above 0, messages per second, e.g. rate-R5000-c"
                 + connections + (m.group(4) == null ? "" : "-" + m.group(4) + m.group(5)) + ".");
-        if (m.group(2) != null && !kind.equals("rate") && !kind.equals("churn")) throw new UsageError("'" + id
+        if (m.group(2) != null && kind != ScenarioKind.RATE && kind != ScenarioKind.CHURN) throw new UsageError("'" + id
                 + "' has an -R part, which only rate (messages per second) and churn (connections per second) take.");
         if (connections < 1) throw new UsageError("'" + id + "' needs at least one connection (-c1 or more).");
-        List<Scenario> sameKind = profile.scenarios().stream().filter(s -> s.kind().equals(kind)).toList();
+        List<Scenario> sameKind = profile.scenarios().stream().filter(s -> s.kind() == kind).toList();
         Scenario like = sameKind.isEmpty() ? profile.scenarios().getFirst() : sameKind.getFirst();
         int bytes = m.group(4) == null ? (sameKind.isEmpty() ? DEFAULT_MESSAGE_BYTES : like.messageBytes())
                 : Integer.parseInt(m.group(4)) * (m.group(5).equals("KiB") ? 1024 : 1);
         if (bytes < MIN_MESSAGE_BYTES) throw new UsageError(String.format(Locale.ROOT,
                 "'%s' has %d-byte messages; the load generator's messages are at least %d bytes.", id, bytes, MIN_MESSAGE_BYTES));
-        return new Scenario(kind, connections, bytes, like.warmupSeconds(), like.durationSeconds(), rate, like.repetitions());
+        return new Scenario(kind, connections, bytes, 0, 0, rate, 1).seconds(like.warmupSeconds(), like.durationSeconds())
+                .repeated(like.repetitions());
     }
 }

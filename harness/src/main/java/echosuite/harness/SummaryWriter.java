@@ -1,5 +1,7 @@
 package echosuite.harness;
 
+import echosuite.report.Units;
+
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ final class SummaryWriter {
     static String markdown(ResultTable t) {
         StringBuilder s = new StringBuilder("# echosuite results\n\n");
         for (String f : runFacts(t)) s.append("- ").append(f).append('\n');
-        s.append("\nLatencies in µs/ms; \"vs baseline\" divides each row's headline figure by the baseline server's in the same scenario.\n");
+        s.append("\nLatencies to about three significant digits (ns, µs, ms, s); \"vs baseline\" divides each row's headline figure by the baseline server's in the same scenario.\n");
         for (String id : t.scenarios()) {
             List<ResultRow> rows = t.rowsOf(id);
             Scenario sc = scenario(t, id);
@@ -62,7 +64,7 @@ final class SummaryWriter {
             s.append('|');
             cols.forEach(c -> s.append(' ').append(c.heading()).append(" |"));
             s.append("\n|");
-            cols.forEach(c -> s.append(c == cols.getFirst() || c.heading().equals("status") || c.heading().equals("log") ? "---|" : "---:|"));
+            cols.forEach(c -> s.append(c.kind().leftAligned() ? "---|" : "---:|"));
             s.append('\n');
             for (ResultRow r : rows) {
                 s.append('|');
@@ -95,7 +97,10 @@ final class SummaryWriter {
             for (String[] line : cells) {
                 s.append("  ");
                 for (int i = 0; i < line.length; i++) {
-                    String fmt = i < 2 ? "%-" + width[i] + "s  " : "%" + width[i] + "s  ";
+                    // The console keeps the log verdict right-aligned with the figures; only the labels lead.
+                    SummaryColumns.Kind kind = cols.get(i).kind();
+                    String fmt = kind == SummaryColumns.Kind.NAME || kind == SummaryColumns.Kind.STATUS
+                            ? "%-" + width[i] + "s  " : "%" + width[i] + "s  ";
                     s.append(String.format(Locale.ROOT, fmt, line[i]));
                 }
                 s.setLength(s.length() - 2);
@@ -107,26 +112,46 @@ final class SummaryWriter {
         return s.toString();
     }
 
-    /** Every field of every row; numbers in base units (bytes, µs, per second), empty when null. */
+    /** Every field of every row, the groups' fields in their place; numbers in base units (bytes, µs, per second), empty when null. */
     static String csv(ResultTable t) {
-        RecordComponent[] fields = ResultRow.class.getRecordComponents();
+        List<Field> fields = fields(ResultRow.class, List.of());
         StringBuilder s = new StringBuilder();
-        for (RecordComponent f : fields) s.append(f == fields[0] ? "" : ",").append(f.getName());
-        s.append('\n');
+        s.append(String.join(",", fields.stream().map(Field::name).toList())).append('\n');
         for (ResultRow r : t.rows()) {
-            for (RecordComponent f : fields) {
-                Object v;
+            s.append(String.join(",", fields.stream().map(f -> csvCell(f.of(r))).toList())).append('\n');
+        }
+        return s.toString();
+    }
+
+    /** A column of the CSV: a component of the row, or of one of its groups (a record in it). */
+    private record Field(List<RecordComponent> path) {
+        String name() {
+            return path.getLast().getName();
+        }
+
+        Object of(ResultRow row) {
+            Object v = row;
+            for (RecordComponent c : path) {
+                if (v == null) return null;
                 try {
-                    v = f.getAccessor().invoke(r);
+                    v = c.getAccessor().invoke(v);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
-                if (f != fields[0]) s.append(',');
-                s.append(csvCell(v));
             }
-            s.append('\n');
+            return v;
         }
-        return s.toString();
+    }
+
+    private static List<Field> fields(Class<?> type, List<RecordComponent> prefix) {
+        List<Field> out = new ArrayList<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            List<RecordComponent> path = new ArrayList<>(prefix);
+            path.add(c);
+            if (c.getType().isRecord()) out.addAll(fields(c.getType(), path));
+            else out.add(new Field(List.copyOf(path)));
+        }
+        return out;
     }
 
     private static String csvCell(Object v) {

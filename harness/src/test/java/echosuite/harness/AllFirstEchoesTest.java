@@ -1,6 +1,7 @@
 package echosuite.harness;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import echosuite.report.LoadReport;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,13 +17,15 @@ class AllFirstEchoesTest {
 
     private static final String HEADING = "all first echoes";
 
-    private static JsonNode json(String text) throws IOException {
-        return RunFolder.JSON.readTree(text);
+    private static LoadReport json(String text) throws IOException {
+        return LoadReport.JSON.readValue(text, LoadReport.class);
     }
 
-    private static ResultRow row(String kind, Double allFirstEchoMs) {
-        return new ResultRow("forking", kind + "-c16", kind, "ok", 1, 16L, 64L, 1000.0, null, null, null, null, 50.0, null,
-                null, null, null, null, null, allFirstEchoMs, null, null, null, null, null, null, null, null, null, 0L, true, null, List.of(), null);
+    private static ResultRow row(ScenarioKind kind, Double allFirstEchoMs) {
+        return new ResultRow("forking", kind + "-c16", kind, "ok", 1, new ResultRow.Load(16L, 64L, 1000.0, null, null),
+                new ResultRow.Latency(null, null, 50.0, null, null, null), new ResultRow.Connecting(null, null, null, allFirstEchoMs),
+                ResultRow.Resources.NONE, ResultRow.HeldMemory.NONE, ResultRow.TreePeaks.NONE, new ResultRow.Checks(0L, true),
+                null, List.of(), null);
     }
 
     private static String cell(ResultRow r) {
@@ -32,28 +35,28 @@ class AllFirstEchoesTest {
 
     @Test
     void theFigureIsReadFromTheLoadgenJson() throws IOException {
-        LoadResult r = LoadResult.of(json("{\"scenario\":\"pingpong\",\"messagesPerSecond\":10.0,\"allFirstEchoMs\":2410.5}"));
-        assertEquals(2410.5, r.allFirstEchoMs());
+        LoadReport r = json("{\"scenario\":\"pingpong\",\"messagesPerSecond\":10.0,\"allFirstEchoMs\":2410.5}");
+        assertEquals(2410.5, r.firstEchoes().allFirstEchoMs());
     }
 
     @Test
     void anOlderJsonWithoutTheKeyReadsAsMissingNotZero() throws IOException {
-        LoadResult old = LoadResult.of(json("{\"scenario\":\"pingpong\",\"messagesPerSecond\":10.0}"));
-        assertNull(old.allFirstEchoMs());
-        LoadResult neverAll = LoadResult.of(json("{\"scenario\":\"pingpong\",\"allFirstEchoMs\":null}"));
-        assertNull(neverAll.allFirstEchoMs());
-        assertEquals("", cell(row("pingpong", null)), "a missing figure is an empty cell");
+        LoadReport old = json("{\"scenario\":\"pingpong\",\"messagesPerSecond\":10.0}");
+        assertNull(old.firstEchoes());
+        LoadReport neverAll = json("{\"scenario\":\"pingpong\",\"allFirstEchoMs\":null,\"warmupLimitReached\":false}");
+        assertNull(neverAll.firstEchoes().allFirstEchoMs());
+        assertEquals("", cell(row(ScenarioKind.PINGPONG, null)), "a missing figure is an empty cell");
     }
 
     @Test
     void theColumnIsInTheTablesOfTheScenariosThatOpenTheirConnectionsOnce() {
-        for (String kind : List.of("pingpong", "rate", "bulk")) {
-            assertTrue(SummaryColumns.of(kind).stream().anyMatch(c -> c.heading().equals(HEADING)), kind);
+        for (ScenarioKind kind : List.of(ScenarioKind.PINGPONG, ScenarioKind.RATE, ScenarioKind.BULK)) {
+            assertTrue(SummaryColumns.of(kind).stream().anyMatch(c -> c.heading().equals(HEADING)), kind.label());
         }
-        for (String kind : List.of("churn", "hold")) {
-            assertFalse(SummaryColumns.of(kind).stream().anyMatch(c -> c.heading().equals(HEADING)), kind);
+        for (ScenarioKind kind : List.of(ScenarioKind.CHURN, ScenarioKind.HOLD)) {
+            assertFalse(SummaryColumns.of(kind).stream().anyMatch(c -> c.heading().equals(HEADING)), kind.label());
         }
-        assertEquals("2410.0 ms", cell(row("rate", 2_410.0)));
+        assertEquals("2.41 s", cell(row(ScenarioKind.RATE, 2_410.0)), "a latency's three significant digits (report's Units)");
     }
 
     @Test
@@ -61,7 +64,7 @@ class AllFirstEchoesTest {
         RunInfo info = new RunInfo("quick", List.of("forking"), List.of(), List.of(), "forking", "loadgen", 1);
         Machine machine = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc");
         String csv = SummaryWriter.csv(new ResultTable(info, machine, "forking",
-                List.of(row("pingpong", 2_410.5), row("bulk", null))));
+                List.of(row(ScenarioKind.PINGPONG, 2_410.5), row(ScenarioKind.BULK, null))));
         List<String> lines = csv.lines().toList();
         int column = List.of(lines.get(0).split(",")).indexOf("allFirstEchoMs");
         assertTrue(column >= 0, lines.get(0));

@@ -1,21 +1,24 @@
 package echosuite.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import echosuite.report.LoadReport;
+import echosuite.report.Percentiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** echo_load's result line, as captured from real runs (../shared/anchors/results/raw), into the load generator's result fields. */
+/** echo_load's result line, as captured from real runs (../shared/anchors/results/raw), into the load generator's report. */
 class EchoLoadLineTest {
 
     /** closed_epoll.txt, repetition 1 at 16 connections, without the script's "rep=1" prefix. */
@@ -30,35 +33,44 @@ class EchoLoadLineTest {
 
     @Test
     void aClosedLoopLineBecomesTheLoadGeneratorsFields() {
-        JsonNode j = EchoLoadLine.parse(PINGPONG).toLoadgenJson();
-        assertEquals("pingpong", j.get("scenario").asText());
-        assertEquals(16, j.get("connections").asLong());
-        assertEquals(64, j.get("messageBytes").asLong());
-        assertEquals(1466374, j.get("messages").asLong());
-        assertEquals(146637.0, j.get("messagesPerSecond").asDouble());
-        assertEquals(Map.of("p50", 95.0, "p90", 170.5, "p99", 219.6, "p999", 312.3, "max", 4242.0), doubles(j.get("latencyUs")));
-        assertEquals(1604699, j.get("messagesSent").asLong());
-        assertEquals(Map.of("echo_load", 0.0), doubles(j.get("errors")));
-        for (String absent : List.of("connectionsPerSecond", "allFirstEchoMs", "messagesUnanswered", "logVerified")) {
-            assertFalse(j.has(absent), absent + ": echo_load does not report it, so the cell stays empty rather than made up");
-        }
+        LoadReport r = EchoLoadLine.parse(PINGPONG).toReport("127.0.0.1:4000", null);
+        assertEquals("pingpong", r.setup().scenario());
+        assertEquals(16L, r.setup().connections());
+        assertEquals(64L, r.setup().messageBytes());
+        assertEquals(1466374L, r.throughput().messages());
+        assertEquals(146637.0, r.throughput().messagesPerSecond());
+        assertEquals(new Percentiles(null, null, 95.0, 170.5, 219.6, 312.3, null, 4242.0), r.latency().latencyUs());
+        assertEquals(1604699L, r.traffic().messagesSent());
+        assertEquals(0, r.errorCount());
+        assertNull(r.firstEchoes(), "echo_load does not report first echoes: an empty cell, not a made-up figure");
+        assertNull(r.traffic().messagesUnanswered());
+        assertNull(r.churn());
+        assertNull(r.logCheck());
     }
 
     @Test
     void aChurnLinesRateIsConnectionsPerSecond() {
-        JsonNode j = EchoLoadLine.parse(CHURN).toLoadgenJson();
-        assertEquals("churn", j.get("scenario").asText());
-        assertEquals(5694.0, j.get("connectionsPerSecond").asDouble());
-        assertEquals(56941, j.get("sessions").asLong());
-        assertEquals(628.7, j.get("latencyUs").get("p50").asDouble());
+        LoadReport r = EchoLoadLine.parse(CHURN).toReport("127.0.0.1:4000", null);
+        assertEquals("churn", r.setup().scenario());
+        assertEquals(5694.0, r.churn().connectionsPerSecond());
+        assertEquals(56941L, r.churn().sessions());
+        assertEquals(628.7, r.latency().latencyUs().p50());
     }
 
     @Test
-    void whatEchoLoadDoesNotReportIsNamed() {
-        JsonNode j = EchoLoadLine.parse(PINGPONG).toLoadgenJson();
-        assertEquals("echo_load", j.get("client").asText());
-        assertEquals(EchoLoadLine.NOT_REPORTED.size(), j.get("notReported").size());
-        assertFalse(j.has("hlog") || j.path("latencyUs").has("p9999"));
+    void theFileHasTheLoadGeneratorsKeysNamesTheClientAndWhatItDoesNotReportAndReadsBackEqual() throws IOException {
+        LoadReport r = EchoLoadLine.parse(PINGPONG).toReport("127.0.0.1:4000", new LoadReport.LogCheck(true, "ok"));
+        Path file = dir.resolve("r.json");
+        r.write(file);
+        JsonNode j = LoadReport.JSON.readTree(file.toFile());
+        for (String key : List.of("scenario", "connections", "messageBytes", "messages", "messagesPerSecond", "latencyUs", "errors",
+                "messagesSent", "logVerified")) {
+            assertTrue(j.has(key), key + " (docs/loadgen.md)");
+        }
+        assertEquals("echo_load", j.get("options").get("client").asText());
+        assertEquals(EchoLoadLine.NOT_REPORTED.size(), j.get("options").get("notReported").size());
+        assertFalse(j.has("allFirstEchoMs") || j.has("messagesUnanswered"));
+        assertEquals(r, LoadReport.read(file));
     }
 
     @Test
@@ -75,19 +87,19 @@ class EchoLoadLineTest {
         Files.writeString(log, "a\n".repeat(61386));
         EchoLoadClient client = new EchoLoadClient(Path.of("/anchors/c/echo_load"));
         LoadClient.Outputs out = new LoadClient.Outputs(dir.resolve("r.json"), dir.resolve("r.hlog"), dir.resolve("r.hgrm"));
-        List<String> problems = new java.util.ArrayList<>();
-        client.complete(out, log, List.of("some warning", CHURN), problems);
+        List<String> problems = new ArrayList<>();
+        client.complete(out, log, "127.0.0.1:4000", List.of("some warning", CHURN), problems);
         assertEquals(List.of(), problems);
-        JsonNode r = RunFolder.JSON.readTree(out.json().toFile());
-        assertTrue(r.get("logVerified").asBoolean());
-        assertTrue(r.get("logReport").asText().startsWith("61,386 records logged, 61,386 messages sent: as many"), r.toString());
+        LoadReport.LogCheck check = LoadReport.read(out.json()).logCheck();
+        assertTrue(check.logVerified());
+        assertTrue(check.logReport().startsWith("61,386 records logged, 61,386 messages sent: as many"), check.logReport());
 
         Files.writeString(log, "a\n".repeat(61385));
-        client.complete(out, log, List.of(CHURN), problems);
-        assertFalse(RunFolder.JSON.readTree(out.json().toFile()).get("logVerified").asBoolean());
+        client.complete(out, log, "127.0.0.1:4000", List.of(CHURN), problems);
+        assertFalse(LoadReport.read(out.json()).logCheck().logVerified());
 
         Files.delete(out.json());
-        client.complete(out, log, List.of("echo_load: connect: Connection refused"), problems);
+        client.complete(out, log, "127.0.0.1:4000", List.of("echo_load: connect: Connection refused"), problems);
         assertEquals(List.of("echo_load printed no result line; its last words: echo_load: connect: Connection refused"), problems);
         assertFalse(Files.exists(out.json()));
     }
@@ -97,16 +109,10 @@ class EchoLoadLineTest {
         EchoLoadClient client = new EchoLoadClient(Path.of("/a/echo_load"));
         LoadClient.Outputs out = new LoadClient.Outputs(dir.resolve("r.json"), dir.resolve("r.hlog"), dir.resolve("r.hgrm"));
         assertEquals(List.of("/a/echo_load", "-h", "127.0.0.1", "-p", "4100", "-c", "16", "-s", "64", "-d", "5", "-w", "2", "-t", "1"),
-                client.commandFor(new Scenario("pingpong", 16, 64, 2, 5, 0, 3), out, dir.resolve("log"), "127.0.0.1:4100"));
+                client.commandFor(Scenario.pingpong(16, 64).seconds(2, 5).repeated(3), out, dir.resolve("log"), "127.0.0.1:4100"));
         assertEquals(List.of("/a/echo_load", "-h", "127.0.0.1", "-p", "4100", "-c", "4", "-s", "64", "-d", "5", "-w", "1", "-C"),
-                client.commandFor(new Scenario("churn", 4, 64, 1, 5, 0, 1), out, dir.resolve("log"), "127.0.0.1:4100"));
+                client.commandFor(Scenario.churn(4).seconds(1, 5), out, dir.resolve("log"), "127.0.0.1:4100"));
         assertEquals("echo_load runs closed-loop pingpong and unpaced churn only, not hold-c2000; run that one with --client loadgen.",
-                client.cannotRun(new Scenario("hold", 2000, 64, 0, 5, 0, 1)));
-    }
-
-    private static Map<String, Double> doubles(JsonNode object) {
-        Map<String, Double> m = new java.util.LinkedHashMap<>();
-        object.properties().forEach(e -> m.put(e.getKey(), e.getValue().asDouble()));
-        return m;
+                client.cannotRun(Scenario.hold(2000).seconds(0, 5)));
     }
 }

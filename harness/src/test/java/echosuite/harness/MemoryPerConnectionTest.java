@@ -1,5 +1,7 @@
 package echosuite.harness;
 
+import echosuite.report.Units;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

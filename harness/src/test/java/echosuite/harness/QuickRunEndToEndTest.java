@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,8 +93,8 @@ class QuickRunEndToEndTest {
                 assertTrue(row.get("peakRssBytes").asLong() > 1 << 20 && row.get("peakPssBytes").asLong() > 1 << 20, where);
                 assertTrue(row.get("threads").asInt() >= 2 && row.get("processes").asInt() >= 1, where);
                 switch (sc.kind()) {
-                    case "churn" -> assertTrue(row.get("connectionsPerSecond").asDouble() > 0, where);
-                    case "hold" -> {
+                    case CHURN -> assertTrue(row.get("connectionsPerSecond").asDouble() > 0, where);
+                    case HOLD -> {
                         assertEquals(sc.connections(), row.get("established").asLong(), where);
                         assertTrue(row.get("memoryPerConnectionInclOneTimeBytes").asLong() > 0, where);
                         // Every server held both levels whole, so the marginal figure exists (of any sign:
@@ -102,7 +102,7 @@ class QuickRunEndToEndTest {
                         assertTrue(row.get("marginalMemoryPerConnectionBytes").isNumber(), where);
                         assertTrue(row.get("marginalMemoryNote").isNull(), where);
                     }
-                    default -> {
+                    case PINGPONG, RATE, BULK -> {
                         assertTrue(row.get("messagesPerSecond").asDouble() > 0, where);
                         assertTrue(row.get("allFirstEchoMs").asDouble() > 0, where);
                         assertTrue(row.get("cpuMicrosPerMessage").asDouble() > 0, where);
@@ -125,7 +125,7 @@ class QuickRunEndToEndTest {
 
     @Test
     void holdsMemoryWasReadAtBothLevelsInTheirSettledHalves() throws IOException {
-        Scenario hold = Profile.QUICK.scenarios().stream().filter(s -> s.kind().equals("hold")).findFirst().orElseThrow();
+        Scenario hold = Profile.QUICK.scenarios().stream().filter(s -> s.kind() == ScenarioKind.HOLD).findFirst().orElseThrow();
         for (String server : builtServers) {
             Path file = run.resolve("raw").resolve(server).resolve(Measurement.stem(hold, 1) + ".measurement.json");
             List<LevelMemory> levels = RunFolder.JSON.readValue(file.toFile(), Measurement.class).resources().heldLevels();

@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static echosuite.harness.ScenarioKind.BULK;
+import static echosuite.harness.ScenarioKind.CHURN;
+import static echosuite.harness.ScenarioKind.HOLD;
+import static echosuite.harness.ScenarioKind.PINGPONG;
+import static echosuite.harness.ScenarioKind.RATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,10 +21,11 @@ class RunComparisonTest {
 
     private static final Machine MACHINE = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc");
 
-    private static ResultRow row(String server, String kind, Double msgs, Double p99, Double spread, String status) {
+    private static ResultRow row(String server, ScenarioKind kind, Double msgs, Double p99, Double spread, String status) {
         String scenario = kind + "-c16";
-        return new ResultRow(server, scenario, kind, status, 3, 16L, 64L, msgs, spread, null, null, null, p99, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0L, true, null, List.of(), null);
+        return new ResultRow(server, scenario, kind, status, 3, new ResultRow.Load(16L, 64L, msgs, spread, null),
+                new ResultRow.Latency(null, null, p99, null, null, null), ResultRow.Connecting.NONE, ResultRow.Resources.NONE,
+                ResultRow.HeldMemory.NONE, ResultRow.TreePeaks.NONE, new ResultRow.Checks(0L, true), null, List.of(), null);
     }
 
     private static ResultTable table(ResultRow... rows) {
@@ -33,8 +39,8 @@ class RunComparisonTest {
 
     @Test
     void aChangeWithinTheSpreadIsNoiseAndOneBeyondItIsFlagged() {
-        var a = table(row("selector", "pingpong", 100_000.0, null, 0.08, "ok"), row("threaded", "pingpong", 50_000.0, null, 0.04, "ok"));
-        var b = table(row("selector", "pingpong", 106_000.0, null, 0.05, "ok"), row("threaded", "pingpong", 40_000.0, null, 0.06, "ok"));
+        var a = table(row("selector", PINGPONG, 100_000.0, null, 0.08, "ok"), row("threaded", PINGPONG, 50_000.0, null, 0.04, "ok"));
+        var b = table(row("selector", PINGPONG, 106_000.0, null, 0.05, "ok"), row("threaded", PINGPONG, 40_000.0, null, 0.06, "ok"));
         var changes = RunComparison.compare(a, b);
 
         var sel = only(changes, "selector", "pingpong-c16");
@@ -51,8 +57,8 @@ class RunComparisonTest {
 
     @Test
     void forLatencyAndMemoryLowerIsBetter() {
-        var a = table(row("selector", "rate", 5000.0, 200.0, 0.05, "ok"));
-        var b = table(row("selector", "rate", 5000.0, 150.0, 0.05, "ok"));
+        var a = table(row("selector", RATE, 5000.0, 200.0, 0.05, "ok"));
+        var b = table(row("selector", RATE, 5000.0, 150.0, 0.05, "ok"));
         var c = only(RunComparison.compare(a, b), "selector", "rate-c16");
         assertEquals(0.75, c.ratio(), 1e-9);
         assertEquals("better", c.verdict(), "p99 fell from 200 to 150 µs");
@@ -60,8 +66,8 @@ class RunComparisonTest {
 
     @Test
     void withoutRepetitionsTenPercentIsAssumedAndSaidSo() {
-        var a = table(row("selector", "pingpong", 100_000.0, null, null, "ok"));
-        var b = table(row("selector", "pingpong", 109_000.0, null, null, "ok"));
+        var a = table(row("selector", PINGPONG, 100_000.0, null, null, "ok"));
+        var b = table(row("selector", PINGPONG, 109_000.0, null, null, "ok"));
         var c = only(RunComparison.compare(a, b), "selector", "pingpong-c16");
         assertTrue(c.noiseAssumed());
         assertEquals("same", c.verdict());
@@ -69,14 +75,14 @@ class RunComparisonTest {
         assertTrue(text.contains("±10%*"), text);
         assertTrue(text.contains("0 of 1 rows changed beyond the noise"), text);
 
-        var b2 = table(row("selector", "pingpong", 111_000.0, null, null, "ok"));
+        var b2 = table(row("selector", PINGPONG, 111_000.0, null, null, "ok"));
         assertEquals("better", only(RunComparison.compare(a, b2), "selector", "pingpong-c16").verdict());
     }
 
     @Test
     void failuresAndMissingRowsAreFlaggedNotCompared() {
-        var a = table(row("selector", "pingpong", 100_000.0, null, 0.05, "ok"), row("threaded", "pingpong", 50_000.0, null, 0.05, "ok"));
-        var b = table(row("selector", "pingpong", null, null, null, "server failed"), row("threaded", "hold", null, null, null, "ok"));
+        var a = table(row("selector", PINGPONG, 100_000.0, null, 0.05, "ok"), row("threaded", PINGPONG, 50_000.0, null, 0.05, "ok"));
+        var b = table(row("selector", PINGPONG, null, null, null, "server failed"), row("threaded", HOLD, null, null, null, "ok"));
         List<RunComparison.Change> changes = RunComparison.compare(a, b);
         var sel = only(changes, "selector", "pingpong-c16");
         assertNull(sel.ratio());
@@ -92,9 +98,9 @@ class RunComparisonTest {
 
     @Test
     void theHeadlineOfEachKind() {
-        assertEquals(100.0, ResultTable.headline(row("s", "pingpong", 100.0, 7.0, null, "ok")));
-        assertEquals(7.0, ResultTable.headline(row("s", "rate", 100.0, 7.0, null, "ok")));
-        assertTrue(Map.of("pingpong", true, "bulk", true, "churn", true, "rate", false, "hold", false).entrySet().stream()
+        assertEquals(100.0, ResultTable.headline(row("s", PINGPONG, 100.0, 7.0, null, "ok")));
+        assertEquals(7.0, ResultTable.headline(row("s", RATE, 100.0, 7.0, null, "ok")));
+        assertTrue(Map.of(PINGPONG, true, BULK, true, CHURN, true, RATE, false, HOLD, false).entrySet().stream()
                 .allMatch(e -> ResultTable.higherIsBetter(e.getKey()) == e.getValue()));
     }
 }

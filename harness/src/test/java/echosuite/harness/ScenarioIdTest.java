@@ -14,21 +14,21 @@ class ScenarioIdTest {
     @Test
     void anIdTheProfileLacksGetsTheDurationsOfItsKindThere() {
         Scenario hold = ScenarioId.parse("hold-c5000-64B", Profile.STANDARD);
-        assertEquals(new Scenario("hold", 5000, 64, 0, 5, 0, 1), hold, "standard's hold: no warm-up, 5 s, one repetition");
+        assertEquals(new Scenario(ScenarioKind.HOLD, 5000, 64, 0, 5, 0, 1), hold, "standard's hold: no warm-up, 5 s, one repetition");
         assertEquals("hold-c5000", hold.id());
-        assertEquals(new Scenario("pingpong", 1, 64, 1, 2, 0, 1), ScenarioId.parse("pingpong-c1-64B", Profile.QUICK));
-        assertEquals(new Scenario("bulk", 4, 65536, 0, 1, 0, 1), ScenarioId.parse("bulk-c4-64KiB", Profile.QUICK));
+        assertEquals(new Scenario(ScenarioKind.PINGPONG, 1, 64, 1, 2, 0, 1), ScenarioId.parse("pingpong-c1-64B", Profile.QUICK));
+        assertEquals(new Scenario(ScenarioKind.BULK, 4, 65536, 0, 1, 0, 1), ScenarioId.parse("bulk-c4-64KiB", Profile.QUICK));
     }
 
     @Test
     void aKindTheProfileLacksTakesItsFirstScenariosDurations() {
-        assertEquals(new Scenario("rate", 16, 64, 1, 2, 5000, 1), ScenarioId.parse("rate-R5000-c16-64B", Profile.QUICK));
+        assertEquals(new Scenario(ScenarioKind.RATE, 16, 64, 1, 2, 5000, 1), ScenarioId.parse("rate-R5000-c16-64B", Profile.QUICK));
     }
 
     @Test
     void theSizeMayBeLeftOutAndChurnTakesAConnectRate() {
         Scenario churn = ScenarioId.parse("churn-R10-c1", Profile.STANDARD);
-        assertEquals(new Scenario("churn", 1, 64, 1, 5, 10, 1), churn);
+        assertEquals(new Scenario(ScenarioKind.CHURN, 1, 64, 1, 5, 10, 1), churn);
         assertEquals("churn-R10-c1", churn.id(), "the id round-trips");
         assertEquals(List.of("churn", "-c", "1", "-s", "64", "-d", "5", "--warmup", "1", "--connect-rate", "10"), churn.loadgenArguments());
     }
@@ -37,9 +37,9 @@ class ScenarioIdTest {
     void selectTakesKindsAndIdsAndPrefersTheProfilesOwnScenario() {
         List<Scenario> s = ScenarioId.select(List.of("pingpong-c16-64B", "hold", "pingpong-c16-64B", "pingpong-c4-64B"), Profile.STANDARD);
         assertEquals(List.of(Profile.STANDARD.scenarios().get(1), Profile.STANDARD.scenarios().get(5),
-                new Scenario("pingpong", 4, 64, 2, 5, 0, 3)), s);
-        assertEquals(new Scenario("pingpong", 4, 64, 2, 5, 0, 7), ScenarioId.overridden(s.get(2), null, null, 7));
-        assertEquals(new Scenario("pingpong", 4, 64, 1, 10, 0, 3), ScenarioId.overridden(s.get(2), 1, 10, null));
+                new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 5, 0, 3)), s);
+        assertEquals(new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 5, 0, 7), ScenarioId.overridden(s.get(2), null, null, 7));
+        assertEquals(new Scenario(ScenarioKind.PINGPONG, 4, 64, 1, 10, 0, 3), ScenarioId.overridden(s.get(2), 1, 10, null));
     }
 
     @Test

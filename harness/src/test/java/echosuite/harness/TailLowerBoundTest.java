@@ -1,5 +1,7 @@
 package echosuite.harness;
 
+import echosuite.report.LoadReport;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TailLowerBoundTest {
 
     private static ResultRow row(String server, Long unansweredInLatency) {
-        return new ResultRow(server, "rate-c16", "rate", "ok", 1, 16L, 64L, 5000.0, null, null, 90.0, 120.0, 10_500_000.0,
-                10_900_000.0, 11_000_000.0, 200.0, null, null, null, null, null, null, null, null, null, null, null, null, null, 16L, true, null,
+        return new ResultRow(server, "rate-c16", ScenarioKind.RATE, "ok", 1, new ResultRow.Load(16L, 64L, 5000.0, null, null),
+                new ResultRow.Latency(90.0, 120.0, 10_500_000.0, 10_900_000.0, 11_000_000.0, 200.0), ResultRow.Connecting.NONE,
+                ResultRow.Resources.NONE, ResultRow.HeldMemory.NONE, ResultRow.TreePeaks.NONE, new ResultRow.Checks(16L, true), null,
                 List.of(), unansweredInLatency);
     }
 
@@ -27,8 +30,9 @@ class TailLowerBoundTest {
 
     @Test
     void theCountIsReadFromTheLoadgenJsonAndMissingInOlderFiles() throws IOException {
-        assertEquals(1_234L, LoadResult.of(RunFolder.JSON.readTree("{\"scenario\":\"rate\",\"unansweredInLatency\":1234}")).unansweredInLatency());
-        assertNull(LoadResult.of(RunFolder.JSON.readTree("{\"scenario\":\"rate\"}")).unansweredInLatency());
+        assertEquals(1_234L, LoadReport.JSON.readValue("{\"scenario\":\"rate\",\"unansweredInLatency\":1234}", LoadReport.class)
+                .latency().unansweredInLatency());
+        assertNull(LoadReport.JSON.readValue("{\"scenario\":\"rate\"}", LoadReport.class).latency().unansweredInLatency());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,12 +39,12 @@ final class BulkCommand extends ScenarioCommand {
     @Override
     List<String> summaryLines(RunResult r) {
         return List.of(String.format(Locale.ROOT, "bandwidth  %.1f MiB/s sent, %.1f MiB/s received (window %d messages per connection)",
-                RunReport.mibPerSecond(r.bytesSentInWindow, r.windowSeconds),
-                RunReport.mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), window));
+                LoadReport.mibPerSecond(r.bytesSentInWindow, r.windowSeconds),
+                LoadReport.mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), window));
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        json.put("window", window);
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        return report.with(new LoadReport.Bulk(window));
     }
 }

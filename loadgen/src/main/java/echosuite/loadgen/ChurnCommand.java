@@ -1,6 +1,7 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,14 +66,11 @@ final class ChurnCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        json.put("messagesPerSession", messagesPerSession);
-        json.put("sessions", r.count("sessions"));
-        json.put("connectionsPerSecond", RunReport.round(connectionsPerSecond(r), 3));
-        json.set(Metric.CONNECT.jsonKey, RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]));
-        json.set(Metric.FIRST_ECHO.jsonKey, RunReport.percentiles(r.measured[Metric.FIRST_ECHO.ordinal()]));
-        json.put("sourceAddresses", options.sourceAddresses);
-        json.put("timeWaitCapPerAddress", Math.round(capPerAddress()));
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        return report.with(new LoadReport.Churn(messagesPerSession, r.count("sessions"),
+                LoadReport.round(connectionsPerSecond(r), 3), RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]),
+                RunReport.percentiles(r.measured[Metric.FIRST_ECHO.ordinal()]), options.sourceAddresses,
+                Math.round(capPerAddress())));
     }
 
     private static double connectionsPerSecond(RunResult r) {

@@ -1,8 +1,8 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import echosuite.logcheck.LogVerifier;
+import echosuite.report.LoadReport;
+import echosuite.report.Units;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -120,18 +120,13 @@ final class FindMaxCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        RateCommand.addJson(json, r, best == null ? steps.getLast().rate() : best.rate(), pipeline);
-        json.put("sloUs", sloNs / 1000.0);
-        json.put("maxRate", best == null ? 0 : best.rate());
-        ArrayNode list = json.putArray("steps");
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        List<LoadReport.FindMax.Step> tried = new ArrayList<>();
         for (RateSearch.Step s : steps) {
-            ObjectNode o = list.addObject();
-            o.put("rate", s.rate());
-            o.put("messagesPerSecond", RunReport.round(s.result().messagesPerSecond(), 3));
-            o.set(Metric.LATENCY.jsonKey, RunReport.percentiles(s.result().latency()));
-            o.put("passed", s.passed());
-            o.put("verdict", s.verdict());
+            tried.add(new LoadReport.FindMax.Step(s.rate(), LoadReport.round(s.result().messagesPerSecond(), 3),
+                    RunReport.percentiles(s.result().latency()), s.passed(), s.verdict()));
         }
+        return report.with(RateCommand.figures(r, best == null ? steps.getLast().rate() : best.rate(), pipeline))
+                .with(new LoadReport.FindMax(sloNs / 1000.0, best == null ? 0 : best.rate(), tried));
     }
 }

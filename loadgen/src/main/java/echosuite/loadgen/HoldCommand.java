@@ -1,7 +1,8 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
+import echosuite.report.Units;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,22 +74,16 @@ final class HoldCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
         long established = r.count("established");
-        json.put("held", r.config.connections());
-        json.put("established", established);
-        json.put("failed", r.config.connections() - established);
-        json.set(Metric.CONNECT.jsonKey, RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]));
-        ArrayNode a = json.putArray("levels");
+        List<LoadReport.HoldLevel> held = new ArrayList<>();
         // Epoch milliseconds, so that another process (the harness) can place them on its own clock.
         long epochMs = System.currentTimeMillis(), nowNs = System.nanoTime();
         for (HoldLevels.Level l : levels.levels()) {
-            ObjectNode o = a.addObject();
-            o.put("target", l.target());
-            o.put("held", l.held());
-            o.put("fromEpochMs", epochMs - (nowNs - l.fromNs()) / 1_000_000);
-            o.put("toEpochMs", epochMs - (nowNs - l.toNs()) / 1_000_000);
-            o.put("reached", l.reached());
+            held.add(new LoadReport.HoldLevel(l.target(), l.held(), epochMs - (nowNs - l.fromNs()) / 1_000_000,
+                    epochMs - (nowNs - l.toNs()) / 1_000_000, l.reached()));
         }
+        return report.with(new LoadReport.Hold((long) r.config.connections(), established, r.config.connections() - established,
+                RunReport.percentiles(r.measured[Metric.CONNECT.ordinal()]), held));
     }
 }

@@ -2,6 +2,7 @@ package echosuite.loadgen;
 
 
 import echosuite.protocol.SequencedMessage;
+import echosuite.report.Units;
 
 import java.io.IOException;
 import java.net.InetAddress;

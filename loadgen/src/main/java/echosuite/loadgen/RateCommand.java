@@ -1,6 +1,7 @@
 package echosuite.loadgen;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import echosuite.report.LoadReport;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,14 +55,12 @@ final class RateCommand extends ScenarioCommand {
     }
 
     @Override
-    void addJson(ObjectNode json, RunResult r) {
-        addJson(json, r, rate, pipeline);
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        return report.with(figures(r, rate, pipeline));
     }
 
-    static void addJson(ObjectNode json, RunResult r, double rate, int pipeline) {
-        json.put("targetRate", rate);
-        json.put("pipeline", pipeline);
-        json.set(Metric.SERVICE.jsonKey, RunReport.percentiles(r.measured[Metric.SERVICE.ordinal()]));
-        json.put("messagesNotSent", r.count("messagesNotSent"));
+    static LoadReport.Rate figures(RunResult r, double rate, int pipeline) {
+        return new LoadReport.Rate(rate, pipeline, RunReport.percentiles(r.measured[Metric.SERVICE.ordinal()]),
+                r.count("messagesNotSent"));
     }
 }

@@ -1,5 +1,7 @@
 package echosuite.loadgen;
 
+import echosuite.report.Units;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,8 @@
 package echosuite.loadgen;
 
 import echosuite.protocol.SequencedMessage;
+import echosuite.report.Units;
+
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

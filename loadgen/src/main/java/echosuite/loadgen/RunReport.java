@@ -1,32 +1,25 @@
 package echosuite.loadgen;
 
 import echosuite.logcheck.LogVerifier;
+import echosuite.report.LoadReport;
+import echosuite.report.Percentiles;
+import echosuite.report.Units;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * A run's two reports: the one-screen summary for people and the JSON object for tools. The
- * JSON keys are a contract (docs/loadgen.md): {@code scenario}, {@code connections},
- * {@code messageBytes}, {@code messages}, {@code messagesPerSecond}, {@code latencyUs}
- * ({@code p50 p90 p99 p999 max}, plus {@code p9999 mean count}), {@code unansweredInLatency} and
- * {@code tailIsLowerBound} (given-up messages in it), {@code errors} (counts by kind)
- * and {@code options} are always there; scenarios add their own.
+ * A run's two reports: the one-screen summary for people and the {@link LoadReport} for tools
+ * (its keys are a contract, docs/loadgen.md; scenarios add their own group to it).
  */
 final class RunReport {
-
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final double MIB = 1024.0 * 1024.0;
 
     private RunReport() { }
 
@@ -38,11 +31,11 @@ final class RunReport {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "loadgen %s -> %s%n", c.scenario(), target));
         s.append(String.format(Locale.ROOT, "  setup      %,d connections (%,d open at start), %s messages, %d I/O thread%s, %.2f s measured after %s warm-up%s%n",
-                c.connections(), r.connectionsAtStart, Units.bytes(c.messageBytes()), r.threads, r.threads == 1 ? "" : "s",
+                c.connections(), r.connectionsAtStart, Units.size(c.messageBytes()), r.threads, r.threads == 1 ? "" : "s",
                 r.windowSeconds, Units.latency(r.warmupRunSeconds * 1e9), r.stoppedEarly ? " (stopped early)" : ""));
         if (r.warmsUpToFirstEchoes) s.append("  first echo ").append(firstEchoLine(r)).append('\n');
         s.append(String.format(Locale.ROOT, "  messages   %,d echoed in %.2f s = %,.0f msgs/s, %.2f MiB/s each way%n",
-                r.messages, r.windowSeconds, r.messagesPerSecond(), mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));
+                r.messages, r.windowSeconds, r.messagesPerSecond(), LoadReport.mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds)));
         s.append("  latency    ").append(latencyLine(r.latency(), r.tailIsLowerBound())).append('\n');
         if (r.tailIsLowerBound()) s.append("             ").append(lowerBoundNote(r)).append('\n');
         for (String line : extra) s.append("  ").append(line).append('\n');
@@ -108,87 +101,52 @@ final class RunReport {
         return s.toString();
     }
 
-    static double mibPerSecond(long bytes, double seconds) {
-        return seconds <= 0 ? 0 : bytes / MIB / seconds;
-    }
-
     // ---- for tools ----------------------------------------------------------------------------------
 
-    /** The JSON object of a run; {@code spec} supplies the full option set. */
-    static ObjectNode json(RunResult r, CommandSpec spec, String target, LogVerifier.Report log, int exitStatus) {
+    /**
+     * The report of a run, without the scenario's own group (its command adds that); {@code spec}
+     * supplies the full option set.
+     */
+    static LoadReport report(RunResult r, CommandSpec spec, String target, LogVerifier.Report log, int exitStatus) {
         RunConfig c = r.config;
-        ObjectNode j = JSON.createObjectNode();
-        j.put("scenario", c.scenario());
-        j.put("target", target);
-        j.put("connections", c.connections());
-        j.put("connectionsOpenAtStart", r.connectionsAtStart);
-        j.put("connectionsOpened", r.connectionsOpened);
-        j.put("messageBytes", c.messageBytes());
-        j.put("threads", r.threads);
-        j.put("durationSeconds", round(r.windowSeconds, 6));
-        j.put("warmupSeconds", c.warmupNs() / 1e9);
-        j.put("warmupRunSeconds", round(r.warmupRunSeconds, 6));
-        if (r.warmsUpToFirstEchoes) {
-            if (r.allFirstEchoNs >= 0) j.put("allFirstEchoMs", round(r.allFirstEchoNs / 1e6, 3));
-            else j.putNull("allFirstEchoMs");
-            j.put("warmupLimitReached", r.warmupLimitReached());
-            j.put("connectionsAwaitingFirstEchoAtWindow", r.awaitingFirstEchoAtWindow);
-        }
-        j.put("messages", r.messages);
-        j.put("messagesPerSecond", round(r.messagesPerSecond(), 3));
-        j.put("mibPerSecond", round(mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds), 6));
-        j.put("mibPerSecondSent", round(mibPerSecond(r.bytesSentInWindow, r.windowSeconds), 6));
-        j.put("mibPerSecondReceived", round(mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), 6));
-        j.put("messagesSent", r.messagesSent);
-        j.put("messagesUnanswered", r.messagesUnanswered);
-        j.put("bytesSent", r.bytesSent);
-        j.put("bytesReceived", r.bytesReceived);
-        j.set(Metric.LATENCY.jsonKey, percentiles(r.latency()));
-        j.put("unansweredInLatency", r.unansweredInLatency);
-        j.put("tailIsLowerBound", r.tailIsLowerBound());
-        ObjectNode errors = j.putObject("errors");
+        LoadReport.FirstEchoes firstEchoes = !r.warmsUpToFirstEchoes ? null : new LoadReport.FirstEchoes(
+                r.allFirstEchoNs >= 0 ? LoadReport.round(r.allFirstEchoNs / 1e6, 3) : null,
+                r.warmupLimitReached(), r.awaitingFirstEchoAtWindow);
+        Map<String, Long> errors = new LinkedHashMap<>();
         for (ErrorKind k : ErrorKind.values()) errors.put(k.key, r.errorCount(k));
-        ObjectNode reasons = j.putObject("errorReasons");
-        r.errorReasons.forEach(reasons::put);
-        j.put("loadgenRssKiB", r.rssKiB);
-        j.put("loadgenPeakRssKiB", r.peakRssKiB);
-        j.put("stoppedEarly", r.stoppedEarly);
-        if (log != null) {
-            j.put("logVerified", log.ok());
-            j.put("logReport", log.toString());
-        }
-        j.put("exitStatus", exitStatus);
-        j.set("options", options(spec, target));
-        return j;
+        return new LoadReport(
+                new LoadReport.Setup(c.scenario(), target, (long) c.connections(), r.connectionsAtStart, r.connectionsOpened,
+                        (long) c.messageBytes(), r.threads, LoadReport.round(r.windowSeconds, 6), c.warmupNs() / 1e9,
+                        LoadReport.round(r.warmupRunSeconds, 6)),
+                firstEchoes,
+                new LoadReport.Throughput(r.messages, LoadReport.round(r.messagesPerSecond(), 3),
+                        LoadReport.round(LoadReport.mibPerSecond(r.messages * (long) c.messageBytes(), r.windowSeconds), 6),
+                        LoadReport.round(LoadReport.mibPerSecond(r.bytesSentInWindow, r.windowSeconds), 6),
+                        LoadReport.round(LoadReport.mibPerSecond(r.bytesReceivedInWindow, r.windowSeconds), 6)),
+                new LoadReport.Traffic(r.messagesSent, r.messagesUnanswered, r.bytesSent, r.bytesReceived),
+                new LoadReport.Latency(percentiles(r.latency()), r.unansweredInLatency, r.tailIsLowerBound()),
+                new LoadReport.Errors(errors, new LinkedHashMap<>(r.errorReasons)),
+                new LoadReport.Memory(r.rssKiB, r.peakRssKiB),
+                r.stoppedEarly,
+                log == null ? null : new LoadReport.LogCheck(log.ok(), log.toString()),
+                exitStatus, options(spec, target), null, null, null, null, null);
     }
 
     /** {count, mean, p50, p90, p99, p999, p9999, max} in µs; nulls when there are no samples. */
-    static ObjectNode percentiles(Histogram h) {
-        ObjectNode p = JSON.createObjectNode();
-        p.put("count", h.getTotalCount());
+    static Percentiles percentiles(Histogram h) {
         boolean any = h.getTotalCount() > 0;
-        put(p, "mean", any, h.getMean());
-        put(p, "p50", any, h.getValueAtPercentile(50));
-        put(p, "p90", any, h.getValueAtPercentile(90));
-        put(p, "p99", any, h.getValueAtPercentile(99));
-        put(p, "p999", any, h.getValueAtPercentile(99.9));
-        put(p, "p9999", any, h.getValueAtPercentile(99.99));
-        put(p, "max", any, h.getMaxValue());
-        return p;
+        return new Percentiles(h.getTotalCount(), micros(any, h.getMean()), micros(any, h.getValueAtPercentile(50)),
+                micros(any, h.getValueAtPercentile(90)), micros(any, h.getValueAtPercentile(99)),
+                micros(any, h.getValueAtPercentile(99.9)), micros(any, h.getValueAtPercentile(99.99)), micros(any, h.getMaxValue()));
     }
 
-    static void write(ObjectNode json, Path file) throws IOException {
-        JSON.writeValue(file.toFile(), json);
-    }
-
-    private static void put(ObjectNode p, String key, boolean any, double nanos) {
-        if (any) p.put(key, round(nanos / 1000.0, 3));
-        else p.putNull(key);
+    private static Double micros(boolean any, double nanos) {
+        return any ? LoadReport.round(nanos / 1000.0, 3) : null;
     }
 
     /** Every option of the command with its value (given or default), keyed by its long name without dashes. */
-    private static ObjectNode options(CommandSpec spec, String target) {
-        ObjectNode o = JSON.createObjectNode();
+    private static Map<String, Object> options(CommandSpec spec, String target) {
+        Map<String, Object> o = new LinkedHashMap<>();
         for (OptionSpec opt : spec.options()) {
             if (opt.usageHelp() || opt.versionHelp()) continue;
             String key = opt.longestName().replaceFirst("^-+", "");
@@ -196,16 +154,10 @@ final class RunReport {
             if (opt.converters().length > 0 && opt.converters()[0] instanceof DurationConverter) {
                 List<String> given = opt.originalStringValues();
                 o.put(key, given.isEmpty() ? opt.defaultValueString() : given.getLast());
-            } else if (v == null) {
-                o.putNull(key);
-            } else if (v instanceof Boolean b) {
-                o.put(key, b);
             } else if (v instanceof Integer n) {
-                o.put(key, n);
-            } else if (v instanceof Long n) {
-                o.put(key, n);
-            } else if (v instanceof Double n) {
-                o.put(key, n);
+                o.put(key, n.longValue());                          // as LoadReport reads it back
+            } else if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double) {
+                o.put(key, v);
             } else if (v instanceof InetSocketAddress) {
                 o.put(key, target);
             } else {
@@ -214,10 +166,5 @@ final class RunReport {
         }
         o.put("target", target);
         return o;
-    }
-
-    static double round(double v, int decimals) {
-        double scale = Math.pow(10, decimals);
-        return Math.round(v * scale) / scale;
     }
 }

@@ -1,9 +1,8 @@
 package echosuite.loadgen;
 
 import echosuite.cli.UsageError;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import echosuite.logcheck.LogVerifier;
+import echosuite.report.LoadReport;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,8 +48,10 @@ abstract class ScenarioCommand implements Callable<Integer> {
         return List.of();
     }
 
-    /** Adds the scenario's own keys to the JSON report. */
-    void addJson(ObjectNode json, RunResult r) { }
+    /** The report with the scenario's own group added (none by default). */
+    LoadReport withOwnFigures(LoadReport report, RunResult r) {
+        return report;
+    }
 
     /** The exit status of the command whose reported run is {@code r}. */
     int status(RunResult r, LogVerifier.Report log) {
@@ -102,9 +103,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
                     + (log != null && !log.ok() ? "; " + log.toString().lines().findFirst().orElse("") : ""));
         }
         if (options.json != null) {
-            ObjectNode json = RunReport.json(r, spec, target, log, status);
-            addJson(json, r);
-            RunReport.write(json, options.json);
+            withOwnFigures(RunReport.report(r, spec, target, log, status), r).write(options.json);
         }
         if (options.hgrm != null) HistogramFiles.writeHgrm(r.latency(), options.hgrm);
         return status;

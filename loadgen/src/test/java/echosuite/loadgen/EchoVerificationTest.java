@@ -1,6 +1,8 @@
 package echosuite.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import echosuite.report.LoadReport;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,7 @@ class EchoVerificationTest {
             Path json = dir.resolve("run.json");
             int status = Loadgen.execute("pingpong", "-c", "4", "-n", "40000", "-d", "100s", "--warmup", "0", "-q",
                     "--json", json.toString(), server.target());
-            JsonNode run = RunReport.JSON.readTree(json.toFile());
+            JsonNode run = LoadReport.JSON.readTree(json.toFile());
             assertEquals(40_000, run.get("messagesSent").asLong());
             assertEquals(40_000L * 64, server.bytesEchoed());
             assertEquals(2, server.bytesCorrupted(), "2,560,000 bytes echoed: 2 of them corrupted");
@@ -42,7 +44,7 @@ class EchoVerificationTest {
             Path json = dir.resolve("run.json");
             int status = Loadgen.execute("pingpong", "-c", "4", "-n", "40000", "-d", "100s", "--warmup", "0", "-q",
                     "--json", json.toString(), server.target());
-            JsonNode run = RunReport.JSON.readTree(json.toFile());
+            JsonNode run = LoadReport.JSON.readTree(json.toFile());
             assertEquals(0, run.get("errors").get("mismatch").asLong());
             assertEquals(40_000, run.get("messagesSent").asLong());
             assertEquals(ExitStatus.OK, status);
@@ -59,7 +61,7 @@ class EchoVerificationTest {
         Path json = dir.resolve("refused.json");
         int status = Loadgen.execute("pingpong", "-c", "2", "-d", "1s", "--warmup", "0", "-q",
                 "--json", json.toString(), "127.0.0.1:" + port);
-        JsonNode run = RunReport.JSON.readTree(json.toFile());
+        JsonNode run = LoadReport.JSON.readTree(json.toFile());
         assertEquals(2, run.get("errors").get("refused").asLong());
         assertEquals(ExitStatus.COULD_NOT_RUN, status);
         assertTrue(run.get("errorReasons").size() > 0);

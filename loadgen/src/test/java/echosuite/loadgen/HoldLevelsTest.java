@@ -1,6 +1,8 @@
 package echosuite.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import echosuite.report.LoadReport;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +110,7 @@ class HoldLevelsTest {
         args.addAll(List.of(more));
         args.add(server.target());
         assertEquals(ExitStatus.OK, Loadgen.execute(args.toArray(String[]::new)));
-        return RunReport.JSON.readTree(json.toFile()).get("levels");
+        return LoadReport.JSON.readTree(json.toFile()).get("levels");
     }
 
     @Test

@@ -3,6 +3,9 @@ package echosuite.loadgen;
 import echosuite.logcheck.LogVerifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import echosuite.logcheck.LogVerifier;
+import echosuite.report.LoadReport;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +46,7 @@ class ThreadedServerEndToEndTest {
                     "--verify-log", log.toString(), server.target());
             assertEquals(ExitStatus.OK, status);
 
-            JsonNode run = RunReport.JSON.readTree(json.toFile());
+            JsonNode run = LoadReport.JSON.readTree(json.toFile());
             for (String key : List.of("scenario", "connections", "messageBytes", "messages", "messagesPerSecond",
                     "latencyUs", "errors", "options")) {
                 assertTrue(run.has(key), "the JSON report has '" + key + "'");

@@ -1,5 +1,7 @@
 package echosuite.loadgen;
 
+import echosuite.report.Units;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
