@@ -1,5 +1,8 @@
 package echosuite.forking;
 
+import echosuite.forking.aot.AotCacheTrainer;
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.prefork.PreforkServer;
 import echosuite.runtime.BurstReporter;
 import echosuite.runtime.EchoServer;
 import echosuite.runtime.RecordLog;
@@ -43,7 +46,7 @@ import java.time.Instant;
  * <p>The parent opens the log file too ({@code ServerRunner} does, to check that it is
  * writable before anything starts) but never writes to it; the logger child does.
  */
-abstract class ForkingModel implements EchoServer {
+public abstract class ForkingModel implements EchoServer {
 
     /** Pause after accept or spawn fails, so exhaustion never spins a core. */
     static final long BACKOFF_MILLIS = 100;
@@ -60,7 +63,7 @@ abstract class ForkingModel implements EchoServer {
     private AotCacheTrainer trainer;
     private volatile boolean stopping;
 
-    ForkingModel(Context context, ForkingOptions forking) {
+    protected ForkingModel(Context context, ForkingOptions forking) {
         this.context = context;
         this.forking = forking;
     }
@@ -106,13 +109,13 @@ abstract class ForkingModel implements EchoServer {
     }
 
     /** Starts the mode's way of serving: an accept loop, or the preforked pool. */
-    abstract void startChildren() throws IOException, InterruptedException;
+    protected abstract void startChildren() throws IOException, InterruptedException;
 
     /** Stops starting handler children; returns when no more will be started. */
-    abstract void stopAccepting() throws InterruptedException;
+    protected abstract void stopAccepting() throws InterruptedException;
 
     /** Adds to the summary what only this mode knows (prefork: the children's accepts and refusals). */
-    abstract void addModeCounts(LoggerCounters logged);
+    protected abstract void addModeCounts(LoggerCounters logged);
 
     @Override
     public final void shutdown(Instant deadline) throws InterruptedException {
@@ -138,31 +141,31 @@ abstract class ForkingModel implements EchoServer {
         return logger == null ? 0 : logger.counters().get(LoggerCounters.WRITTEN);
     }
 
-    final boolean stopping() {
+    protected final boolean stopping() {
         return stopping;
     }
 
-    final ListeningSocket listening() {
+    protected final ListeningSocket listening() {
         return listening;
     }
 
-    final ChildLauncher launcher() {
+    protected final ChildLauncher launcher() {
         return launcher;
     }
 
-    final HandlerChildren children() {
+    protected final HandlerChildren children() {
         return children;
     }
 
-    final ForkingOptions forking() {
+    protected final ForkingOptions forking() {
         return forking;
     }
 
-    final ServerCounters counters() {
+    protected final ServerCounters counters() {
         return context.counters();
     }
 
-    final BurstReporter reporter() {
+    protected final BurstReporter reporter() {
         return context.reporter();
     }
 }

@@ -1,5 +1,12 @@
-package echosuite.forking;
+package echosuite.forking.aot;
 
+import echosuite.forking.ChildLauncher;
+import echosuite.forking.HandlerChildren;
+import echosuite.forking.ListeningSocket;
+import echosuite.forking.Posix;
+import echosuite.forking.Reaper;
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.spares.SpareChildren;
 import echosuite.runtime.BurstReporter;
 
 import java.io.ByteArrayOutputStream;
@@ -27,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * into place atomically and every later child starts with it (see {@link ChildLauncher#useAotCache}).
  * Children started before it is ready start without it.
  *
- * <p>The cache lives beside the server's jar as {@value ForkingOptions#AOT_CACHE_NAME}; it is
+ * <p>The cache lives beside the server's jar as {@value echosuite.forking.ForkingOptions#AOT_CACHE_NAME}; it is
  * made again when the jar is newer than it (the JVM would refuse a cache made for another jar).
  * Only one server trains at a time: the first to create the claim file {@code NAME.training}
  * does; others started meanwhile run without the cache (a claim older than the training limit
@@ -35,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * if it fails, the server says so once and goes on without a cache. If the server stops while
  * training, the training processes are killed and their files removed.
  */
-final class AotCacheTrainer {
+public final class AotCacheTrainer {
 
     /**
      * Rounds of the training conversation: enough for the echo loop to be hot in the training
@@ -61,7 +68,7 @@ final class AotCacheTrainer {
     }
 
     /** True if {@code cache} exists and was made after {@code jar} was built. */
-    static boolean isFresh(Path cache, Path jar) {
+    public static boolean isFresh(Path cache, Path jar) {
         try {
             return Files.isRegularFile(cache)
                     && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) >= 0;
@@ -74,7 +81,7 @@ final class AotCacheTrainer {
      * Starts training {@code cache} in a background thread, unless another server is already
      * training it or its directory is not writable. Returns at once; null if no training started.
      */
-    static AotCacheTrainer trainInBackground(Path cache, ChildLauncher launcher, Reaper reaper, BurstReporter reporter) {
+    public static AotCacheTrainer trainInBackground(Path cache, ChildLauncher launcher, Reaper reaper, BurstReporter reporter) {
         if (!Files.isWritable(cache.getParent())) return null;
         AotCacheTrainer trainer = new AotCacheTrainer(cache);
         if (!trainer.claim()) return null;
@@ -139,7 +146,7 @@ final class AotCacheTrainer {
      * The server is stopping: kills the training JVM and the one assembling the cache (its own
      * process group) and removes their files. Waits at most until the training thread ended.
      */
-    void cancel() throws InterruptedException {
+    public void cancel() throws InterruptedException {
         cancelled = true;
         int pid = trainingPid;
         if (pid > 0) {
