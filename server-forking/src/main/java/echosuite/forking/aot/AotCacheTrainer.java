@@ -185,9 +185,15 @@ public final class AotCacheTrainer {
             int[] spare = Posix.socketPair();
             try {
                 HandlerChildren.Shared fds = new HandlerChildren.Shared(childOutput[1], pipe[1], lifeline[0], counters);
-                trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], fds),
-                        (pid, status) -> exit.complete(status));
-                Posix.closeQuietly(spare[1]);
+                try {
+                    trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], fds),
+                            (pid, status) -> exit.complete(status));
+                } finally {
+                    // The child's end is the child's alone, closed here and only here: once closed, its
+                    // number is free for the parent's other threads (a client just accepted, a spare's
+                    // socket), and a second close would close theirs.
+                    Posix.closeQuietly(spare[1]);
+                }
                 // The parent's side of a hand-off, as the pool of spares does it.
                 if (!SpareChildren.awaitWarm(spare[0])
                         || SpareChildren.pass(spare[0], fd, (int) TimeUnit.SECONDS.toMillis(TRAINING_LIMIT_SECONDS)) != SpareChildren.Passed.TAKEN) {
@@ -196,7 +202,6 @@ public final class AotCacheTrainer {
             } finally {
                 Posix.closeQuietly(fd);
                 Posix.closeQuietly(spare[0]);
-                Posix.closeQuietly(spare[1]);
                 Posix.closeQuietly(childOutput[1]);
                 Posix.closeQuietly(pipe[1]);
                 Posix.closeQuietly(lifeline[0]);
