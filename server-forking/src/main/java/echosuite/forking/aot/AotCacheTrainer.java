@@ -58,6 +58,8 @@ public final class AotCacheTrainer {
     private final Path claim;
     private final Path output;
     private volatile int trainingPid = -1;
+    /** The training JVM's wait status, once the reaper has collected it (its pid is then free for reuse). */
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean cancelled;
     private Thread thread;
 
@@ -149,7 +151,8 @@ public final class AotCacheTrainer {
     public void cancel() throws InterruptedException {
         cancelled = true;
         int pid = trainingPid;
-        if (pid > 0) {
+        // Not once it was reaped: by then its number may be another process group's, a handler child's.
+        if (pid > 0 && !exit.isDone()) {
             try {
                 Posix.kill(-pid, Posix.SIGKILL);       // the process group: the training JVM and its assembler
             } catch (Posix.PosixException e) {
@@ -178,7 +181,6 @@ public final class AotCacheTrainer {
         Thread drainFrames = drain(pipe[0], null);
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         Thread drainOutput = drain(childOutput[0], said);
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
         try (ListeningSocket listener = ListeningSocket.open("127.0.0.1", 0);
              SocketChannel client = SocketChannel.open(listener.address())) {
             int fd = listener.accept();
