@@ -2,6 +2,10 @@ package echosuite.forking;
 
 import echosuite.bench.NioPipeHandoff;
 import echosuite.bench.RecordHandoff;
+import echosuite.forking.frames.FrameAssembler;
+import echosuite.forking.frames.FrameReader;
+import echosuite.forking.frames.FrameWriter;
+import echosuite.forking.frames.LoggerCounters;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;

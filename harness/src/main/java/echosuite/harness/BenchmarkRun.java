@@ -38,9 +38,14 @@ import java.util.OptionalInt;
 final class BenchmarkRun {
 
     /** What to run and where; see {@link RunCommand} for the options behind these. */
-    record Settings(Path projectRoot, Profile profile, List<String> servers, List<Scenario> scenarios,
-                    Path runDir, String baseline, boolean pin, List<String> loadgenCommand, Path java,
-                    List<String> jvmOptions) { }
+    record Settings(Path projectRoot, Profile profile, List<ServerSpec> servers, List<Scenario> scenarios,
+                    Path runDir, String baseline, boolean pin, LoadClient client, Path java,
+                    List<String> jvmOptions) {
+
+        List<String> serverNames() {
+            return servers.stream().map(ServerSpec::name).toList();
+        }
+    }
 
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
     /** A server's output lines kept for its run folder ({@code server.txt}): the last ones. */
@@ -59,8 +64,11 @@ final class BenchmarkRun {
     private final List<String> loadPin;
     private final String pinning;
 
+    private final AnchorBuild anchors;
+
     BenchmarkRun(Settings settings, PrintStream console) {
         this.settings = settings;
+        this.anchors = new AnchorBuild(settings.projectRoot(), console);
         this.folder = new RunFolder(settings.runDir());
         this.progress = new ProgressDisplay(console);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -72,9 +80,9 @@ final class BenchmarkRun {
                 : cores < 2 ? "not pinned (only " + cores + " CPU)" : "not pinned (no /usr/bin/taskset)";
     }
 
-    /** The jar of a server module: {@code server-NAME/target/server-NAME.jar}. */
+    /** The jar or binary a server of the catalog runs, e.g. {@code server-NAME/target/server-NAME.jar}. */
     static Path serverJar(Path projectRoot, String server) {
-        return projectRoot.resolve("server-" + server).resolve("target").resolve("server-" + server + ".jar");
+        return ServerCatalog.named(server).artifact(projectRoot);
     }
 
     /** Runs everything and writes the raw files; returns the run's folder. */
@@ -83,47 +91,46 @@ final class BenchmarkRun {
         Files.createDirectories(folder.logs());
         folder.writeMachine(Machine.detect(settings.projectRoot(), String.join(" ", settings.jvmOptions()), pinning));
 
-        List<String> notBuilt = new ArrayList<>();
-        Map<String, Path> jars = new LinkedHashMap<>();
-        for (String s : settings.servers()) {
-            Path jar = serverJar(settings.projectRoot(), s);
-            if (Files.isRegularFile(jar)) jars.put(s, jar);
-            else notBuilt.add(s);
+        Map<String, String> notBuilt = new LinkedHashMap<>();
+        List<ServerSpec> runnable = new ArrayList<>();
+        for (ServerSpec s : settings.servers()) {
+            String why = anchors.unavailable(s);
+            if (why == null) runnable.add(s);
+            else notBuilt.put(s.name(), why);
         }
-        RunInfo info = new RunInfo(settings.profile().label(), settings.servers(), notBuilt, settings.scenarios(),
-                settings.baseline(), String.join(" ", settings.loadgenCommand()), 0);
+        RunInfo info = new RunInfo(settings.profile().label(), settings.serverNames(), List.copyOf(notBuilt.keySet()), settings.scenarios(),
+                settings.baseline(), String.join(" ", settings.client().command()), 0);
         folder.writeRunInfo(info);
 
         int reps = settings.scenarios().stream().mapToInt(Scenario::repetitions).sum();
         long load = settings.scenarios().stream().mapToLong(s -> (long) s.repetitions() * s.loadSeconds()).sum();
         progress.plan(reps * settings.servers().size(), load * settings.servers().size());
-        for (String server : notBuilt) {
-            progress.skipped(server, "not built (" + settings.projectRoot().relativize(serverJar(settings.projectRoot(), server))
-                    + " is missing)", reps, load);
+        for (Map.Entry<String, String> e : notBuilt.entrySet()) {
+            progress.skipped(e.getKey(), e.getValue(), reps, load);
             for (Scenario sc : settings.scenarios()) {
-                folder.write(new Measurement(server, sc, 1, Measurement.Outcome.NOT_BUILT,
-                        List.of("the server is not built: " + serverJar(settings.projectRoot(), server) + " is missing"),
-                        null, null, null, Map.of(), null, null, null));
+                folder.write(new Measurement(e.getKey(), sc, 1, Measurement.Outcome.NOT_BUILT,
+                        List.of("the server cannot run: " + e.getValue()), null, null, null, Map.of(), null, null, null));
             }
         }
-        for (Map.Entry<String, Path> e : jars.entrySet()) {
+        for (ServerSpec server : runnable) {
             for (Scenario sc : settings.scenarios()) {
                 for (int r = 1; r <= sc.repetitions(); r++) {
-                    progress.starting(e.getKey(), sc, r);
-                    Measurement m = measure(e.getKey(), e.getValue(), sc, r);
+                    progress.starting(server.name(), sc, r);
+                    Measurement m = measure(server, sc, r);
                     folder.write(m);
                     progress.finished(sc, headline(m));
                 }
             }
         }
-        folder.writeRunInfo(new RunInfo(info.profile(), info.servers(), notBuilt, info.scenarios(), info.baseline(),
+        folder.writeRunInfo(new RunInfo(info.profile(), info.servers(), info.notBuilt(), info.scenarios(), info.baseline(),
                 info.loadgen(), Math.round(progress.elapsedSeconds())));
         deleteIfEmpty(folder.logs());
         return folder;
     }
 
     /** One repetition of one scenario on one server, from start to verified log. */
-    private Measurement measure(String server, Path jar, Scenario sc, int rep) throws IOException, InterruptedException {
+    private Measurement measure(ServerSpec spec, Scenario sc, int rep) throws IOException, InterruptedException {
+        String server = spec.name();
         String stem = Measurement.stem(sc, rep);
         Files.createDirectories(folder.raw(server));
         Path log = folder.logs().resolve(server + "-" + stem + ".log");
@@ -133,8 +140,8 @@ final class BenchmarkRun {
         Duration life = Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT);
         // The server may live a minute longer than its load generator may, so that a hung load
         // generator is reported as such rather than as a killed server.
-        ServerCommand serverCmd = ServerCommand.jar(jar, List.of()).java(settings.java()).jvmOptions(settings.jvmOptions())
-                .log(log).workingDirectory(settings.projectRoot()).startLimit(START_LIMIT).lifeLimit(life.plusSeconds(60))
+        ServerCommand serverCmd = ServerCommand.of(spec.command(settings.projectRoot(), settings.java(), settings.jvmOptions(), log))
+                .workingDirectory(settings.projectRoot()).startLimit(START_LIMIT).lifeLimit(life.plusSeconds(60))
                 .keepLastLines(KEPT_OUTPUT_LINES);
         if (pinned) serverCmd = serverCmd.pinnedTo(0);
 
@@ -150,10 +157,14 @@ final class BenchmarkRun {
         LoadgenRun loadgen = null;
         try {
             long loadStart = monitor.sampleNow().atMillis();
-            Path json = folder.file(server, stem, "loadgen.json");
+            LoadClient.Outputs files = new LoadClient.Outputs(folder.file(server, stem, "loadgen.json"),
+                    folder.file(server, stem, "hlog"), folder.file(server, stem, "hgrm"));
+            Path json = files.json();
             Integer loadgenExit = null;
             try {
-                loadgen = LoadgenRun.start(loadgenCommand(server, stem, sc, log, json, srv.address()), settings.projectRoot(), life);
+                List<String> loadCmd = new ArrayList<>(loadPin);
+                loadCmd.addAll(settings.client().commandFor(sc, files, log, srv.address()));
+                loadgen = LoadgenRun.start(loadCmd, settings.projectRoot(), life);
                 OptionalInt exit = loadgen.awaitExit(life);
                 if (exit.isEmpty()) problems.add("the load generator had not finished " + LOAD_GRACE.plus(VERIFY_LIMIT).toSeconds()
                         + " s after its planned end; killed");
@@ -168,16 +179,17 @@ final class BenchmarkRun {
             monitor.close();
             monitor.writeCsv(folder.file(server, stem, "resources.csv"));
             Files.write(folder.file(server, stem, "server.txt"), srv.output());
-            problems.addAll(stopped.problems());
+            problems.addAll(withoutMissingSummary(spec, stopped.problems()));
+            if (loadgen != null) settings.client().complete(files, log, srv.address(), loadgen.output(), problems);
 
             LoadReport result = readResult(json, loadgen, loadgenExit, problems);
             LoadReport.LogCheck logCheck = result == null ? null : result.logCheck();
-            String verification = logCheck == null ? null : logCheck.logReport();
+            String verification = withUncheckedCount(spec, logCheck == null ? null : logCheck.logReport());
             Boolean verified = logCheck == null ? null : logCheck.logVerified();
             if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
             else if (!verified) problems.add("the server's log did not match what was sent: " + firstLine(verification));
             if (loadgenExit != null && loadgenExit != 0) {
-                problems.add("the load generator exited with status " + loadgenExit + OutputLines.lastWords(loadgen.output()));
+                problems.add("the load generator exited with status " + loadgenExit + lastLines(loadgen.output()));
             }
             crossCheck(sc, result, stopped, problems);
 
@@ -208,21 +220,25 @@ final class BenchmarkRun {
         return levels;
     }
 
-    /** The load generator's command line for one repetition: scenario, output files, log to verify, target. */
-    private List<String> loadgenCommand(String server, String stem, Scenario sc, Path log, Path json, String address) {
-        List<String> cmd = new ArrayList<>(loadPin);
-        cmd.addAll(settings.loadgenCommand());
-        cmd.addAll(sc.loadgenArguments());
-        cmd.addAll(List.of("--json", json.toString(),
-                "--hlog", folder.file(server, stem, "hlog").toString(), "--hgrm", folder.file(server, stem, "hgrm").toString(),
-                "--quiet", "--verify-log", log.toString(), address));
-        return cmd;
+    /** The log's verdict in words, saying so when the server's own count could not be checked against it. */
+    private static String withUncheckedCount(ServerSpec spec, String logReport) {
+        if (spec.printsSummary() || logReport == null) return logReport;
+        return logReport + "\n" + spec.name() + " prints no summary line, so its own count of records logged was not checked.";
+    }
+
+    /**
+     * The stop's problems, less the missing summary line of a server that prints none (the anchors):
+     * for those the server's own record count is not cross-checked, the log still is.
+     */
+    private static List<String> withoutMissingSummary(ServerSpec spec, List<String> problems) {
+        if (spec.printsSummary()) return problems;
+        return problems.stream().filter(p -> !p.equals("the server printed no summary line")).toList();
     }
 
     /** The load generator's JSON result, or null with the reason added to {@code problems}. */
     private static LoadReport readResult(Path json, LoadgenRun loadgen, Integer exit, List<String> problems) {
         if (!Files.isRegularFile(json)) {
-            if (loadgen != null) problems.add("the load generator wrote no JSON result (exit status " + exit + ")" + OutputLines.lastWords(loadgen.output()));
+            if (loadgen != null) problems.add("the load generator wrote no JSON result (exit status " + exit + ")" + lastLines(loadgen.output()));
             return null;
         }
         try {
@@ -265,6 +281,11 @@ final class BenchmarkRun {
         try (var s = Files.list(dir)) {
             if (s.findAny().isEmpty()) Files.delete(dir);
         }
+    }
+
+    /** "; its last words: " and the last three of {@code lines}, or "" if there are none. */
+    static String lastLines(List<String> lines) {
+        return OutputLines.lastWords(lines);
     }
 
     /** The one line shown after a repetition. */

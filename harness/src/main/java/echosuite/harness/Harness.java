@@ -6,6 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code ./suite run | report | compare}: the harness's command line. The launcher passes the
@@ -30,6 +32,11 @@ public final class Harness implements Runnable {
                     + ex.getCommandLine().getCommandName() + " --help.)");
             return 2;
         });
+        var runHelp = cli.getSubcommands().get("run").getCommandSpec().usageMessage();
+        List<String> footer = new ArrayList<>(List.of(runHelp.footer()));
+        footer.add("");
+        footer.addAll(ServerCatalog.helpLines());
+        runHelp.footer(footer.toArray(String[]::new));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof UsageError) {
                 cmd.getErr().println("suite: " + ex.getMessage());

@@ -155,6 +155,8 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         Long echoed = m.serverSummary().get("bytesEchoed");
         if (u != null && echoed != null && echoed >= sc.messageBytes()) {
             cpuPerMsg = u.cpuMicros() / ((double) echoed / sc.messageBytes());
+        } else if (u != null && echoed == null && r.traffic() != null && r.traffic().messagesSent() != null && r.traffic().messagesSent() > 0) {
+            cpuPerMsg = (double) u.cpuMicros() / r.traffic().messagesSent();   // a server without a summary line (an anchor): the client's count
         }
         LoadReport.Setup setup = r.setup();
         LoadReport.Hold hold = r.hold();

@@ -21,23 +21,42 @@ import java.util.concurrent.Callable;
                 + "(summary.md, summary.csv, summary.json, plots, index.html); results/latest points to it.",
                 "Exit status 0 when every built server ran every scenario without errors and with a verified log, 1 otherwise."},
         footer = {"", "Examples:", "  ./suite run --profile quick",
-                "  ./suite run --servers selector,threaded --scenarios pingpong,hold"})
+                "  ./suite run --servers selector,threaded --scenarios pingpong,hold",
+                "  ./suite run --servers java,anchor-c-epoll --scenarios hold-c5000",
+                "  ./suite run --servers anchor-c-thread,threaded,virtualthreads --scenarios pingpong-c1-64B,pingpong-c16-64B --repetitions 3 --client echo_load"})
 final class RunCommand implements Callable<Integer> {
 
-    static final List<String> ALL_SERVERS = List.of("threaded", "virtualthreads", "selector", "forking");
+    static final List<String> ALL_SERVERS = ServerCatalog.JAVA;
 
     @Option(names = "--profile", defaultValue = "standard", paramLabel = "NAME",
             description = "quick (about 2 min, CI), standard (within 15 min; default) or full (about an hour).")
     String profile;
 
     @Option(names = "--servers", split = ",", paramLabel = "LIST",
-            description = "Servers to run, comma-separated (default: all four: ${COMPLETION-CANDIDATES}).",
-            completionCandidates = ServerNames.class)
+            description = "Servers to run, comma-separated, names or groups (default: java, the four); listed below. "
+                    + "Anchors are built from ../shared/anchors on first use.")
     List<String> servers = new ArrayList<>(ALL_SERVERS);
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
-            description = "Only these scenarios of the profile: kinds (pingpong, rate, churn, hold, bulk) or ids (pingpong-c16-64B).")
+            description = "Only these scenarios: kinds (pingpong, rate, churn, hold, bulk) of the profile, or ids (pingpong-c16-64B, "
+                    + "rate-R5000-c16-64B, churn-R10-c1, hold-c5000, bulk-c4-64KiB), which need not be the profile's: "
+                    + "they get its warm-up, duration and repetitions for their kind.")
     List<String> scenarios;
+
+    @Option(names = "--repetitions", paramLabel = "N",
+            description = "Repetitions of every scenario, each on a fresh server process (default: the profile's).")
+    Integer repetitions;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Measured seconds of every scenario (default: the profile's).")
+    Integer duration;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up seconds of every scenario, not measured (default: the profile's).")
+    Integer warmup;
+
+    @Option(names = "--client", defaultValue = "loadgen", paramLabel = "NAME",
+            description = "The load's client: loadgen (default) or echo_load, the anchors' C client (pingpong and churn only; "
+                    + "the log is checked by its record count).")
+    String client;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the run folders (default: results/runs; only then is results/latest updated).")
     Path out;
@@ -53,28 +72,47 @@ final class RunCommand implements Callable<Integer> {
             description = "Load generator command, split at spaces (default: java -jar loadgen/target/loadgen.jar).")
     String loadgen;
 
-    static final class ServerNames extends ArrayList<String> {
-        ServerNames() {
-            super(ALL_SERVERS);
-        }
-    }
-
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path root = Harness.projectRoot();
         Profile p = Arrays.stream(Profile.values()).filter(x -> x.label().equals(profile)).findFirst()
                 .orElseThrow(() -> new UsageError("unknown profile '" + profile + "'; choose quick, standard or full."));
-        for (String s : servers) {
-            if (!ALL_SERVERS.contains(s)) throw new UsageError("unknown server '" + s + "'; choose from " + String.join(", ", ALL_SERVERS) + ".");
-        }
-        List<Scenario> chosen = p.scenarios();
-        if (scenarios != null) {
-            chosen = chosen.stream().filter(s -> scenarios.contains(s.kind().label()) || scenarios.contains(s.id())).toList();
-            if (chosen.isEmpty()) throw new UsageError("no scenario of profile " + p.label() + " matches " + String.join(",", scenarios)
-                    + "; its scenarios are " + String.join(", ", p.scenarios().stream().map(Scenario::id).toList()) + ".");
-        }
+        List<ServerSpec> chosenServers = ServerCatalog.resolve(servers);
+        List<Scenario> chosen = scenarios == null ? p.scenarios() : ScenarioId.select(scenarios, p);
+        if (repetitions != null && repetitions < 1) throw new UsageError("--repetitions must be at least 1, got " + repetitions + ".");
+        if (duration != null && duration < 1) throw new UsageError("--duration must be at least 1 second, got " + duration + ".");
+        if (warmup != null && warmup < 0) throw new UsageError("--warmup must not be negative, got " + warmup + ".");
+        chosen = chosen.stream().map(s -> ScenarioId.overridden(s, warmup, duration, repetitions)).toList();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> jvmOptions = splitWords(System.getenv().getOrDefault("SUITE_JAVA_OPTS", ""));
+        LoadClient loadClient = switch (client) {
+            case "loadgen" -> new LoadgenClient(loadgenCommand(root, java, jvmOptions));
+            case "echo_load" -> echoLoad(root);
+            default -> throw new UsageError("unknown client '" + client + "'; choose loadgen or echo_load.");
+        };
+        for (Scenario sc : chosen) {
+            String why = loadClient.cannotRun(sc);
+            if (why != null) throw new UsageError(why);
+        }
+        Path runs = out != null ? out.toAbsolutePath() : root.resolve("results/runs");
+        Path runDir = runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (Files.exists(runDir)) throw new UsageError(runDir + " exists already; wait a second and run again.");
+
+        BenchmarkRun run = new BenchmarkRun(new BenchmarkRun.Settings(root, p, chosenServers, chosen, runDir,
+                baseline, !noPin, loadClient, java, jvmOptions), System.out);
+        RunFolder folder = run.run();
+        ResultTable table = RunReport.render(folder);
+        if (out == null) pointLatest(root.resolve("results/latest"), runDir);
+
+        System.out.println(SummaryWriter.console(table));
+        System.out.println("Results: " + runDir + " (open index.html; summary.md, summary.csv, summary.json)");
+        long bad = table.rows().stream().filter(ResultRow::hadProblems).count();
+        if (bad > 0) System.out.println(bad + " row(s) had problems; see the tables and the lists under them.");
+        return bad == 0 ? 0 : 1;
+    }
+
+    /** The load generator's command: {@code --loadgen}, else its jar on this JVM with {@code SUITE_JAVA_OPTS}. */
+    private List<String> loadgenCommand(Path root, Path java, List<String> jvmOptions) {
         List<String> loadgenCmd;
         if (loadgen != null) {
             loadgenCmd = splitWords(loadgen);
@@ -86,21 +124,14 @@ final class RunCommand implements Callable<Integer> {
             loadgenCmd.addAll(jvmOptions);
             loadgenCmd.addAll(List.of("-jar", jar.toString()));
         }
-        Path runs = out != null ? out.toAbsolutePath() : root.resolve("results/runs");
-        Path runDir = runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (Files.exists(runDir)) throw new UsageError(runDir + " exists already; wait a second and run again.");
+        return loadgenCmd;
+    }
 
-        BenchmarkRun run = new BenchmarkRun(new BenchmarkRun.Settings(root, p, List.copyOf(servers), chosen, runDir,
-                baseline, !noPin, loadgenCmd, java, jvmOptions), System.out);
-        RunFolder folder = run.run();
-        ResultTable table = RunReport.render(folder);
-        if (out == null) pointLatest(root.resolve("results/latest"), runDir);
-
-        System.out.println(SummaryWriter.console(table));
-        System.out.println("Results: " + runDir + " (open index.html; summary.md, summary.csv, summary.json)");
-        long bad = table.rows().stream().filter(ResultRow::hadProblems).count();
-        if (bad > 0) System.out.println(bad + " row(s) had problems; see the tables and the lists under them.");
-        return bad == 0 ? 0 : 1;
+    /** echo_load, built from the anchors if need be. */
+    private static EchoLoadClient echoLoad(Path root) {
+        String why = new AnchorBuild(root, System.out).c();
+        if (why != null) throw new UsageError("--client echo_load needs the anchors' C client: " + why);
+        return new EchoLoadClient(AnchorBuild.echoLoad(root));
     }
 
     /** Points {@code results/latest} at the new run (a relative symbolic link). */

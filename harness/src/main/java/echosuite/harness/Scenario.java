@@ -14,7 +14,8 @@ import java.util.List;
  * @param messageBytes     {@code -s}: bytes per message, newline included
  * @param warmupSeconds    {@code --warmup}: load before measuring, not counted
  * @param durationSeconds  {@code -d}: measured seconds
- * @param rate             {@code -R}: total messages per second (rate only; 0 otherwise)
+ * @param rate             rate: {@code -R}, total messages per second; churn: {@code --connect-rate},
+ *                         most connections per second (0: no limit); 0 otherwise
  * @param repetitions      how many times the scenario runs, each on a fresh server process; the
  *                         table shows the median and the spread
  */
@@ -62,7 +63,7 @@ record Scenario(ScenarioKind kind, int connections, int messageBytes, int warmup
         return switch (kind) {
             case RATE -> "rate-R" + rate + "-c" + connections + "-" + size;
             case HOLD -> "hold-c" + connections;
-            case CHURN -> "churn-c" + connections;
+            case CHURN -> rate > 0 ? "churn-R" + rate + "-c" + connections : "churn-c" + connections;
             case PINGPONG, BULK -> kind + "-c" + connections + "-" + size;
         };
     }
@@ -73,6 +74,7 @@ record Scenario(ScenarioKind kind, int connections, int messageBytes, int warmup
                 Integer.toString(messageBytes), "-d", Integer.toString(durationSeconds),
                 "--warmup", Integer.toString(warmupSeconds)));
         if (kind == ScenarioKind.RATE) a.addAll(List.of("-R", Integer.toString(rate)));
+        if (kind == ScenarioKind.CHURN && rate > 0) a.addAll(List.of("--connect-rate", Integer.toString(rate)));
         if (kind == ScenarioKind.HOLD) a.addAll(List.of("--level-hold", Integer.toString(LEVEL_HOLD_SECONDS)));
         return a;
     }

@@ -116,7 +116,7 @@ final class SummaryColumns {
             case RATE -> "Open loop at " + s.rate() + " msgs/s over " + s.connections() + " connections (" + s.messageBytes()
                     + " B); latency from each message's intended send time (coordinated omission corrected); " + s.durationSeconds() + " s.";
             case CHURN -> s.connections() + " loops that connect, exchange a few messages and close, over and over: the cost of a connection; "
-                    + s.durationSeconds() + " s.";
+                    + (s.rate() > 0 ? "at most " + s.rate() + " connections a second, so that they come apart; " : "") + s.durationSeconds() + " s.";
             case HOLD -> s.connections() + " idle connections held open, half of them first, then all, each level for "
                     + Scenario.LEVEL_HOLD_SECONDS + " s; then a probe connection measures latency for " + s.durationSeconds() + " s; "
                     + "mem/conn = (PSS with all held - PSS with half held) / the connections added, each PSS the median of the "

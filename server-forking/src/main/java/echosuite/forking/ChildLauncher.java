@@ -1,5 +1,10 @@
 package echosuite.forking;
 
+import echosuite.forking.aot.AotCacheTrainer;
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.prefork.Scoreboard;
+import echosuite.forking.spares.SpareChildren;
+
 import java.io.File;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +32,7 @@ import java.util.List;
  * <p>Children get a clean signal state and a process group of their own (a Ctrl-C in the
  * terminal reaches only the parent, which stops them in order). Thread-safe after construction.
  */
-final class ChildLauncher {
+public final class ChildLauncher {
 
     /** Environment of every child: fixed, so a child never depends on the caller's environment (no JAVA_TOOL_OPTIONS). */
     static final List<String> ENVIRONMENT = List.of("PATH=/usr/bin:/bin", "LANG=C.UTF-8");
@@ -127,7 +132,7 @@ final class ChildLauncher {
      * classes already loaded and linked, their lambdas and method handles already made, the
      * method profiles of the training run), or without one if null or not a file.
      */
-    void useAotCache(Path aotCache) {
+    public void useAotCache(Path aotCache) {
         String cache = aotCache != null && Files.isRegularFile(aotCache) ? "-XX:AOTCache=" + aotCache : null;
         this.handlerArgv = Posix.cStrings(arena, handlerCommand(handlerOptions(shortLivedHandlers), cache, false));
         this.spareArgv = Posix.cStrings(arena, handlerCommand(handlerOptions(true), cache, true));
@@ -153,7 +158,7 @@ final class ChildLauncher {
      * those of {@link #spawnSpare}, from {@code fds}: the trainer's own pipe and counters page, and
      * its output as stdout and stderr.
      */
-    int spawnTrainingSpare(Path output, int spareSocketFd, HandlerChildren.Shared fds) throws Posix.PosixException {
+    public int spawnTrainingSpare(Path output, int spareSocketFd, HandlerChildren.Shared fds) throws Posix.PosixException {
         return spawn(Posix.cStrings(arena, handlerCommand(handlerOptions(false), "-XX:AOTCacheOutput=" + output, true)),
                 handlerFds(spareSocketFd, fds, -1));
     }
@@ -174,7 +179,7 @@ final class ChildLauncher {
      * end of a Unix-domain socket pair, on which its client will arrive) becomes its fd 0, and
      * fds 1 to 5 are those of {@link #spawnHandler}.
      */
-    int spawnSpare(int spareSocketFd, HandlerChildren.Shared fds) throws Posix.PosixException {
+    public int spawnSpare(int spareSocketFd, HandlerChildren.Shared fds) throws Posix.PosixException {
         return spawn(spareArgv, handlerFds(spareSocketFd, fds, -1));
     }
 

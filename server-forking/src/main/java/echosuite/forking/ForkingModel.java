@@ -1,5 +1,8 @@
 package echosuite.forking;
 
+import echosuite.forking.aot.AotCacheTrainer;
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.prefork.PreforkServer;
 import echosuite.runtime.BurstReporter;
 import echosuite.runtime.EchoServer;
 import echosuite.runtime.RecordLog;
@@ -12,12 +15,24 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * What both forking modes share, in the order of {@code echo_storeserv.c}'s {@code main}:
- * the reaper ({@code sigaction(SIGCHLD)}), the listening socket ({@code socket}, {@code bind},
- * {@code listen}), the logger child behind its pipe ({@code pipe}, {@code fork}), then let the mode start
- * handler children ({@link ProcessPerClientServer}: one per accepted connection;
- * {@link PreforkServer}: a fixed pool that accepts by itself). A {@link Reaper} collects every
- * child that ends.
+ * What both forking modes share. {@link #start} takes the steps of {@code echo_storeserv.c}'s
+ * {@code main} in its order, each beside the C line it stands for:
+ * <ol>
+ * <li>{@code state = sigaction(SIGCHLD, &act, 0);}: the {@link Reaper}. It comes first, as in
+ *     C, because the logger is already a child to reap.</li>
+ * <li>{@code serv_sock = socket(PF_INET, SOCK_STREAM, 0);}, {@code bind(serv_sock, ...)},
+ *     {@code listen(serv_sock, 5)}: the {@link ListeningSocket}. A port already taken fails here,
+ *     before any child exists, so only the reaper has to be closed again.</li>
+ * <li>{@code pipe(fds); pid = fork();} and the child's {@code read(fds[0], ...)} /
+ *     {@code fwrite} loop: the logger child, started by {@link LoggerSupervisor} through
+ *     {@link ChildLauncher}.</li>
+ * <li>{@code while (1) { clnt_sock = accept(serv_sock, ...); pid = fork(); ... }}: the mode's
+ *     {@link #startChildren} ({@link ProcessPerClientServer}: one handler child per accepted
+ *     connection; {@link PreforkServer}: a fixed pool that accepts by
+ *     itself).</li>
+ * </ol>
+ * The C program has no AOT cache; when one is to be made, its training starts between steps 3
+ * and 4, as it needs the launcher and the reaper and no client.
  *
  * <p>Graceful shutdown, within protocol.md's 5 seconds: stop accepting (or restarting
  * children), close the listening socket, end every handler child ({@link
@@ -31,7 +46,7 @@ import java.time.Instant;
  * <p>The parent opens the log file too ({@code ServerRunner} does, to check that it is
  * writable before anything starts) but never writes to it; the logger child does.
  */
-abstract class ForkingModel implements EchoServer {
+public abstract class ForkingModel implements EchoServer {
 
     /** Pause after accept or spawn fails, so exhaustion never spins a core. */
     static final long BACKOFF_MILLIS = 100;
@@ -48,16 +63,16 @@ abstract class ForkingModel implements EchoServer {
     private AotCacheTrainer trainer;
     private volatile boolean stopping;
 
-    ForkingModel(Context context, ForkingOptions forking) {
+    protected ForkingModel(Context context, ForkingOptions forking) {
         this.context = context;
         this.forking = forking;
     }
 
     @Override
     public final InetSocketAddress start() throws IOException {
-        reaper = new Reaper(context.reporter());                          // sigaction(SIGCHLD, &act, 0)
+        reaper = new Reaper(context.reporter());                          // state = sigaction(SIGCHLD, &act, 0);
         try {
-            listening = ListeningSocket.open(context.options().bind, context.options().port);   // socket, bind, listen
+            listening = ListeningSocket.open(context.options().bind, context.options().port);   // socket(); bind(); listen();
         } catch (IOException e) {
             reaper.close();
             throw e;
@@ -66,7 +81,7 @@ abstract class ForkingModel implements EchoServer {
             launcher = new ChildLauncher(forking.aotCache(), context.options().maxLine, context.options().idleTimeoutMillis(),
                     context.options().maxConnections, forking.maxConnectionsPerChild, context.options().log,
                     context.options().maxLogBacklog, forking.prefork == 0, ForkingOptions.SPARE_WARM_UP_MESSAGES);
-            logger = LoggerSupervisor.start(launcher, reaper, context.reporter());   // pipe(fds); fork(): the logger
+            logger = LoggerSupervisor.start(launcher, reaper, context.reporter());   // pipe(fds); pid = fork(); the logger
             children = new HandlerChildren(reaper, logger, context.counters(), context.reporter());
         } catch (IOException | RuntimeException e) {
             listening.close();
@@ -77,7 +92,7 @@ abstract class ForkingModel implements EchoServer {
         Path aotCacheToMake = forking.aotCacheToMake();
         if (aotCacheToMake != null) trainer = AotCacheTrainer.trainInBackground(aotCacheToMake, launcher, reaper, context.reporter());
         try {
-            startChildren();                                                      // while (1) { accept; fork(); ... }
+            startChildren();                                                      // while (1) { accept(); fork(); ... }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting the handler children", e);
@@ -94,13 +109,13 @@ abstract class ForkingModel implements EchoServer {
     }
 
     /** Starts the mode's way of serving: an accept loop, or the preforked pool. */
-    abstract void startChildren() throws IOException, InterruptedException;
+    protected abstract void startChildren() throws IOException, InterruptedException;
 
     /** Stops starting handler children; returns when no more will be started. */
-    abstract void stopAccepting() throws InterruptedException;
+    protected abstract void stopAccepting() throws InterruptedException;
 
     /** Adds to the summary what only this mode knows (prefork: the children's accepts and refusals). */
-    abstract void addModeCounts(LoggerCounters logged);
+    protected abstract void addModeCounts(LoggerCounters logged);
 
     @Override
     public final void shutdown(Instant deadline) throws InterruptedException {
@@ -126,31 +141,31 @@ abstract class ForkingModel implements EchoServer {
         return logger == null ? 0 : logger.counters().get(LoggerCounters.WRITTEN);
     }
 
-    final boolean stopping() {
+    protected final boolean stopping() {
         return stopping;
     }
 
-    final ListeningSocket listening() {
+    protected final ListeningSocket listening() {
         return listening;
     }
 
-    final ChildLauncher launcher() {
+    protected final ChildLauncher launcher() {
         return launcher;
     }
 
-    final HandlerChildren children() {
+    protected final HandlerChildren children() {
         return children;
     }
 
-    final ForkingOptions forking() {
+    protected final ForkingOptions forking() {
         return forking;
     }
 
-    final ServerCounters counters() {
+    protected final ServerCounters counters() {
         return context.counters();
     }
 
-    final BurstReporter reporter() {
+    protected final BurstReporter reporter() {
         return context.reporter();
     }
 }

@@ -1,5 +1,7 @@
 package echosuite.forking;
 
+import echosuite.forking.aot.AotCacheTrainer;
+import echosuite.forking.prefork.Scoreboard;
 import echosuite.runtime.ServerOptions;
 
 import picocli.CommandLine.Option;
@@ -8,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The forking server's own options, beside the common {@code ServerOptions}. */
-final class ForkingOptions {
+public final class ForkingOptions {
 
     /** File name of the handler child's AOT cache, looked for beside the server's jar. */
-    static final String AOT_CACHE_NAME = "server-forking-child.aot";
+    public static final String AOT_CACHE_NAME = "server-forking-child.aot";
 
     @Option(names = "--max-children", paramLabel = "N", defaultValue = "256",
             description = "Handler processes alive at once; at the limit the parent stops accepting and new clients wait in the listen backlog until a child ends (default: ${DEFAULT-VALUE}).")
@@ -28,7 +30,7 @@ final class ForkingOptions {
 
     @Option(names = "--prefork", paramLabel = "N", defaultValue = "0",
             description = "Start N long-lived handler processes that share the listening socket and each serve one connection at a time (Apache prefork); 0: one process per connection (default: ${DEFAULT-VALUE}).")
-    int prefork;
+    public int prefork;
 
     @Option(names = "--max-connections-per-child", paramLabel = "K", defaultValue = "0",
             description = "With --prefork: a child exits after K connections and a fresh one replaces it; 0: never (default: ${DEFAULT-VALUE}).")

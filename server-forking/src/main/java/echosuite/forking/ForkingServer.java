@@ -3,6 +3,7 @@ package echosuite.forking;
 import echosuite.cli.ExitPolicy;
 import echosuite.cli.UsageError;
 import echosuite.cli.Version;
+import echosuite.forking.prefork.PreforkServer;
 import echosuite.runtime.ServerOptions;
 import echosuite.runtime.ServerRunner;
 

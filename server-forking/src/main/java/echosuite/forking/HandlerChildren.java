@@ -1,5 +1,7 @@
 package echosuite.forking;
 
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.relay.ChildErrorRelay;
 import echosuite.runtime.BurstReporter;
 import echosuite.runtime.ServerCounters;
 
@@ -22,7 +24,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Their standard output and error go through the parent ({@link ChildErrorRelay}). Thread-safe.
  */
-final class HandlerChildren {
+public final class HandlerChildren {
 
     /** After the deadline, children get a second SIGTERM (close the connection) and this long to exit. */
     static final long CLOSE_GRACE_MILLIS = 500;
@@ -49,11 +51,11 @@ final class HandlerChildren {
      * The descriptors every handler child gets besides its socket: the parent's ends it shares
      * with all of them, and the {@link LoggerCounters} page the child counts its records in.
      */
-    record Shared(int stderrFd, int pipeWriteFd, int lifelineFd, int countersFd) { }
+    public record Shared(int stderrFd, int pipeWriteFd, int lifelineFd, int countersFd) { }
 
     /** Starts one child with the {@link Shared} descriptors; returns its pid. */
     @FunctionalInterface
-    interface Start {
+    public interface Start {
         int spawn(Shared shared) throws Posix.PosixException;
     }
 
@@ -62,12 +64,12 @@ final class HandlerChildren {
      * and registers it; {@code onExit} runs (on the reaper thread, with the child's pid) after the
      * child ended and was accounted for.
      */
-    int spawn(ChildLauncher launcher, int socketFd, int scoreboardFd, IntConsumer onExit) throws Posix.PosixException {
+    public int spawn(ChildLauncher launcher, int socketFd, int scoreboardFd, IntConsumer onExit) throws Posix.PosixException {
         return spawn(shared -> launcher.spawnHandler(socketFd, shared, scoreboardFd), onExit);
     }
 
     /** Spawns a handler child with {@code start} (a spare, say) and registers it; {@code onExit} as above. */
-    int spawn(Start start, IntConsumer onExit) throws Posix.PosixException {
+    public int spawn(Start start, IntConsumer onExit) throws Posix.PosixException {
         Shared shared = new Shared(stderr.writeFd(), logger.pipeWriteFd(), lifeline[0], logger.countersFd());
         // Registered in `live` inside the spawn, under the reaper's lock, so that the exit
         // listener of a child that ends at once always finds it there.
@@ -87,7 +89,7 @@ final class HandlerChildren {
     }
 
     /** Live children. */
-    int count() {
+    public int count() {
         return live.size();
     }
 

@@ -1,5 +1,11 @@
 package echosuite.forking;
 
+import echosuite.forking.frames.FrameWriter;
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.prefork.Scoreboard;
+import echosuite.forking.relay.ChildErrorRelay;
+import echosuite.forking.spares.SpareChildren;
+import echosuite.forking.spares.SpareWarmUp;
 import echosuite.runtime.BlockingConnection;
 import echosuite.runtime.BurstReporter;
 import echosuite.runtime.ServerCounters;
@@ -68,7 +74,7 @@ public final class HandlerProcess {
      * The hand-off's bytes: a spare sends READY when it is warm and waits for its client; the
      * parent sends CLIENT with the client's descriptor; the spare answers RECEIVED once it holds it.
      */
-    static final byte READY = 'R', CLIENT = 'H', RECEIVED = 'C';
+    public static final byte READY = 'R', CLIENT = 'H', RECEIVED = 'C';
 
     private static volatile SocketChannel current;
     private static volatile ServerSocketChannel listener;

@@ -21,7 +21,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * that {@link #wakeUp} (at shutdown) ends the wait without closing the socket under a thread
  * blocked on it. Accept from one thread; {@link #wakeUp} and {@link #close} from any.
  */
-final class ListeningSocket implements AutoCloseable {
+public final class ListeningSocket implements AutoCloseable {
 
     /** {@code listen()} backlog: connections wait here while the parent is at {@code --max-children}. */
     static final int BACKLOG = 4096;
@@ -41,7 +41,7 @@ final class ListeningSocket implements AutoCloseable {
      * {@code socket(); setsockopt(SO_REUSEADDR); bind(); listen()} on {@code bind}:{@code port}
      * (port 0: the kernel picks one, {@link #address()} tells which).
      */
-    static ListeningSocket open(String bind, int port) throws IOException {
+    public static ListeningSocket open(String bind, int port) throws IOException {
         InetAddress host = InetAddress.getByName(bind);
         int domain = host instanceof Inet4Address ? Posix.AF_INET : Posix.AF_INET6;
         int fd = Posix.socket(domain);
@@ -65,12 +65,12 @@ final class ListeningSocket implements AutoCloseable {
     }
 
     /** The listening socket's file descriptor (handed to preforked children as their fd 0). */
-    int fd() {
+    public int fd() {
         return fd;
     }
 
     /** The bound address, with the real port. */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
@@ -78,7 +78,7 @@ final class ListeningSocket implements AutoCloseable {
      * {@code accept()}: waits for the next connection and returns its file descriptor
      * (close-on-exec; the caller owns it), or -1 if {@link #wakeUp} was called.
      */
-    int accept() throws IOException {
+    public int accept() throws IOException {
         while (!closed) {
             boolean[] ready = Posix.pollIn(new int[] {fd, wakePipe[0]}, -1);
             if (ready[1]) return -1;

@@ -1,5 +1,9 @@
 package echosuite.forking;
 
+import echosuite.forking.frames.FrameAssembler;
+import echosuite.forking.frames.FrameReader;
+import echosuite.forking.frames.LogFrame;
+import echosuite.forking.frames.LoggerCounters;
 import echosuite.runtime.BurstReporter;
 import echosuite.runtime.RecordLog;
 

@@ -1,5 +1,8 @@
 package echosuite.forking;
 
+import echosuite.forking.frames.FrameReader;
+import echosuite.forking.frames.LogFrame;
+import echosuite.forking.frames.LoggerCounters;
 import echosuite.runtime.BurstReporter;
 
 import java.io.IOException;

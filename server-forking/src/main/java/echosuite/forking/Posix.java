@@ -1,5 +1,7 @@
 package echosuite.forking;
 
+import echosuite.forking.spares.SpareChildren;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -37,7 +39,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * of this class owns it and must {@link #close} it. Thread-safe: the methods keep no state.
  */
 @SuppressWarnings("restricted")   // native calls are restricted methods: this class is where they live
-final class Posix {
+public final class Posix {
 
     // <sys/socket.h>, <netinet/in.h>
     static final int AF_INET = 2;
@@ -51,15 +53,15 @@ final class Posix {
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     // <fcntl.h>
-    static final int O_CLOEXEC = 0x80000;
+    public static final int O_CLOEXEC = 0x80000;
     static final int O_NONBLOCK = 0x800;
     static final int F_SETPIPE_SZ = 1031;
     /** A write of at most this many bytes to a pipe is atomic: never interleaved with other writers'. */
-    static final int PIPE_BUF = 4096;
+    public static final int PIPE_BUF = 4096;
     // <poll.h>
     static final short POLLIN = 1;
     // <signal.h>
-    static final int SIGKILL = 9;
+    public static final int SIGKILL = 9;
     static final int SIGUSR1 = 10;
     static final int SIGTERM = 15;
     // <spawn.h>
@@ -166,7 +168,7 @@ final class Posix {
     private Posix() { }
 
     /** A failed C call: {@link #errno()} says why, the message says which call and in words. */
-    static final class PosixException extends IOException {
+    public static final class PosixException extends IOException {
         private final int errno;
 
         PosixException(String call, int errno) {
@@ -226,7 +228,7 @@ final class Posix {
      * Returns for each fd whether it is readable (or at end of file, or in error).
      * Returns all {@code false} if a signal interrupted the wait.
      */
-    static boolean[] pollIn(int[] fds, int timeoutMillis) throws PosixException {
+    public static boolean[] pollIn(int[] fds, int timeoutMillis) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             // struct pollfd { int fd; short events; short revents; }: 8 bytes each
             MemorySegment pollfds = arena.allocate(8L * fds.length, 4);
@@ -249,7 +251,7 @@ final class Posix {
     // --- pipes and plain fds ---------------------------------------------------------------------
 
     /** {@code pipe2(fds, flags)}: returns {@code {readEnd, writeEnd}}. */
-    static int[] pipe(int flags) throws PosixException {
+    public static int[] pipe(int flags) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             check("pipe2", (int) invoke(Io.PIPE2, state(), fds, flags));
@@ -263,7 +265,7 @@ final class Posix {
     }
 
     /** {@code close(fd)}. Never retried on EINTR: on Linux the fd is gone either way. */
-    static void close(int fd) throws PosixException {
+    public static void close(int fd) throws PosixException {
         int r = (int) invoke(Descriptors.CLOSE, state(), fd);
         if (r < 0) {
             int e = errno(CALL_STATE_BUFFER.get());
@@ -272,7 +274,7 @@ final class Posix {
     }
 
     /** {@link #close} that ignores a failure: for clean-up paths where nothing better can be done. */
-    static void closeQuietly(int fd) {
+    public static void closeQuietly(int fd) {
         if (fd < 0) return;
         try {
             close(fd);
@@ -292,7 +294,7 @@ final class Posix {
     }
 
     /** {@code read(fd, buffer, size)}, retried on EINTR; returns 0 at end of file. */
-    static long read(int fd, MemorySegment buffer) throws PosixException {
+    public static long read(int fd, MemorySegment buffer) throws PosixException {
         while (true) {
             MemorySegment state = state();
             long n = (long) invoke(Io.READ, state, fd, buffer, buffer.byteSize());
@@ -302,7 +304,7 @@ final class Posix {
     }
 
     /** {@code memfd_create(name, MFD_CLOEXEC)}: an anonymous file in memory, shared by handing its fd to a child. */
-    static int memfdCreate(String name, long size) throws PosixException {
+    public static int memfdCreate(String name, long size) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             int fd = check("memfd_create", (int) invoke(Io.MEMFD_CREATE, state(), arena.allocateFrom(name), MFD_CLOEXEC));
             check("ftruncate", (int) invoke(Io.FTRUNCATE, state(), fd, size));
@@ -313,7 +315,7 @@ final class Posix {
     // --- passing a descriptor to another process (SCM_RIGHTS) ------------------------------------
 
     /** {@code socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)}: returns two connected Unix-domain sockets. */
-    static int[] socketPair() throws PosixException {
+    public static int[] socketPair() throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             check("socketpair", (int) invoke(Descriptors.SOCKETPAIR, state(), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds));
@@ -328,7 +330,7 @@ final class Posix {
      * this call the sender may close its own. Returns false if the peer is gone (EPIPE,
      * ECONNRESET): nothing was passed.
      */
-    static boolean sendByte(int socket, byte tag, int passFd) throws PosixException {
+    public static boolean sendByte(int socket, byte tag, int passFd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocateFrom(JAVA_BYTE, tag);
             MemorySegment cmsg = MemorySegment.NULL;
@@ -358,7 +360,7 @@ final class Posix {
      * passed), or null at end of file (the peer closed its end). A received descriptor is
      * close-on-exec and owned by the caller.
      */
-    static int[] receiveByte(int socket) throws PosixException {
+    public static int[] receiveByte(int socket) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(JAVA_BYTE);
             MemorySegment cmsg = arena.allocate(CMSG_ONE_FD);
@@ -397,7 +399,7 @@ final class Posix {
     }
 
     /** {@code dup2(fd, newFd)}: {@code newFd} now refers to what {@code fd} does (closed first if open). */
-    static void dup2(int fd, int newFd) throws PosixException {
+    public static void dup2(int fd, int newFd) throws PosixException {
         check("dup2", (int) invoke(Descriptors.DUP2, state(), fd, newFd));
     }
 
@@ -500,7 +502,7 @@ final class Posix {
     }
 
     /** {@code kill(pid, signal)}; returns false if the process no longer exists. */
-    static boolean kill(int pid, int signal) throws PosixException {
+    public static boolean kill(int pid, int signal) throws PosixException {
         MemorySegment state = state();
         int r = (int) invoke(Proc.KILL, state, pid, signal);
         if (r == 0) return true;
@@ -509,7 +511,7 @@ final class Posix {
     }
 
     /** Describes a raw wait status in words: "exit status 3", "killed by signal 9". */
-    static String describeStatus(int status) {
+    public static String describeStatus(int status) {
         int signal = status & 0x7f;
         if (signal == 0) return "exit status " + ((status >> 8) & 0xff);
         return "killed by signal " + signal;

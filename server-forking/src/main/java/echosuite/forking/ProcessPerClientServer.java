@@ -1,5 +1,8 @@
 package echosuite.forking;
 
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.spares.SpareChildren;
+
 import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
@@ -53,7 +56,7 @@ final class ProcessPerClientServer extends ForkingModel {
     }
 
     @Override
-    void startChildren() throws InterruptedException {
+    protected void startChildren() throws InterruptedException {
         spares = new SpareChildren(forking().spares(), forking().maxChildren, children(), launcher(), reporter());
         spares.replenish();
         spares.awaitReady(Instant.now().plusMillis(SPARES_READY_LIMIT_MILLIS));
@@ -129,7 +132,7 @@ final class ProcessPerClientServer extends ForkingModel {
     }
 
     @Override
-    void stopAccepting() throws InterruptedException {
+    protected void stopAccepting() throws InterruptedException {
         if (spares != null) spares.close();                           // idle spares exit without a client
         listening().wakeUp();
         if (acceptor != null) {
@@ -139,7 +142,7 @@ final class ProcessPerClientServer extends ForkingModel {
     }
 
     @Override
-    void addModeCounts(LoggerCounters logged) {
+    protected void addModeCounts(LoggerCounters logged) {
         // The parent counted the connections it accepted and refused itself.
     }
 }

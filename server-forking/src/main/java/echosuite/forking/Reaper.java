@@ -25,17 +25,17 @@ import java.util.function.IntPredicate;
  * the reaper takes to look a pid up, so a child that ends at once is never missed.
  * Exit listeners run on the reaper thread; they must not block for long (spawning is fine).
  */
-final class Reaper implements AutoCloseable {
+public final class Reaper implements AutoCloseable {
 
     /** What to do when a child ends: {@code status} is the raw wait status. */
     @FunctionalInterface
-    interface ExitListener {
+    public interface ExitListener {
         void exited(int pid, int status);
     }
 
     /** A spawn that returns the new child's pid. */
     @FunctionalInterface
-    interface Spawn {
+    public interface Spawn {
         int start() throws Posix.PosixException;
     }
 
@@ -50,7 +50,7 @@ final class Reaper implements AutoCloseable {
     }
 
     /** Runs {@code spawn} and registers the child it started, with {@code onExit} to call when it ends. */
-    int spawn(Spawn spawn, ExitListener onExit) throws Posix.PosixException {
+    public int spawn(Spawn spawn, ExitListener onExit) throws Posix.PosixException {
         synchronized (lock) {
             int pid = spawn.start();
             children.put(pid, onExit);

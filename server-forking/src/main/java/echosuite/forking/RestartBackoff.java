@@ -6,14 +6,14 @@ package echosuite.forking;
  * cannot start: a missing log directory, no more processes), the new one is started only once
  * that much time has passed since, so a child that keeps failing never makes the parent spin.
  */
-final class RestartBackoff {
+public final class RestartBackoff {
 
     static final long QUICK_DEATH_MILLIS = 1000;
 
     private RestartBackoff() { }
 
     /** Runs {@code restart} now, or on a virtual thread once the child that died would have lived {@value #QUICK_DEATH_MILLIS} ms. */
-    static void restart(long startedMillis, Runnable restart) {
+    public static void restart(long startedMillis, Runnable restart) {
         long lived = System.currentTimeMillis() - startedMillis;
         if (lived >= QUICK_DEATH_MILLIS) {
             restart.run();

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProcessModelTest {
 
-    /** Short connections in the zombie test; the 1,000 of the issue: -Dforking.shortConnections=1000 (or bench/zombies.sh). */
+    /** Short connections in the zombie test; the 1,000 of the issue: -Dforking.shortConnections=1000. */
     static final int SHORT_CONNECTIONS = Integer.getInteger("forking.shortConnections", 120);
     static final Duration REAP_LIMIT = Duration.ofSeconds(60);
 

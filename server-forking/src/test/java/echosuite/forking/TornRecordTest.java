@@ -1,5 +1,7 @@
 package echosuite.forking;
 
+import echosuite.forking.frames.FrameWriter;
+import echosuite.forking.frames.LoggerCounters;
 import echosuite.logcheck.LogVerifier;
 import echosuite.protocol.RecordBatch;
 import echosuite.protocol.RecordFramer;
@@ -25,7 +27,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

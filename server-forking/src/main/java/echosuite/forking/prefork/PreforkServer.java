@@ -1,4 +1,11 @@
-package echosuite.forking;
+package echosuite.forking.prefork;
+
+import echosuite.forking.ForkingModel;
+import echosuite.forking.ForkingOptions;
+import echosuite.forking.HandlerProcess;
+import echosuite.forking.Posix;
+import echosuite.forking.RestartBackoff;
+import echosuite.forking.frames.LoggerCounters;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,7 +23,7 @@ import java.nio.file.Path;
  * accepts a connection over the limit closes it at once and counts it refused. A child that dies
  * right after its start is replaced only after a pause ({@link RestartBackoff}).
  */
-final class PreforkServer extends ForkingModel {
+public final class PreforkServer extends ForkingModel {
 
     /** How long the start waits for the pool to be ready before it prints "listening on" anyway. */
     static final long READY_LIMIT_MILLIS = 20_000;
@@ -26,12 +33,12 @@ final class PreforkServer extends ForkingModel {
     private int scoreboardFd = -1;
     private Scoreboard scoreboard;
 
-    PreforkServer(Context context, ForkingOptions forking) {
+    public PreforkServer(Context context, ForkingOptions forking) {
         super(context, forking);
     }
 
     @Override
-    void startChildren() throws IOException {
+    protected void startChildren() throws IOException {
         scoreboardFd = Posix.memfdCreate("echosuite-scoreboard", Scoreboard.BYTES);
         scoreboard = Scoreboard.map(Path.of("/proc/self/fd/" + scoreboardFd));
         for (int i = 0; i < forking().prefork; i++) spawnChild();
@@ -82,14 +89,14 @@ final class PreforkServer extends ForkingModel {
     }
 
     @Override
-    void stopAccepting() {
+    protected void stopAccepting() {
         synchronized (spawnLock) {
             // stopping() is already true: after this block no spawnChild can start a child.
         }
     }
 
     @Override
-    void addModeCounts(LoggerCounters logged) {
+    protected void addModeCounts(LoggerCounters logged) {
         counters().connectionsAccepted.add(logged.get(LoggerCounters.CONNECTIONS));   // the children accept
         counters().connectionsRefused.add(scoreboard.refused());
         Posix.closeQuietly(scoreboardFd);

@@ -1,5 +1,6 @@
-package echosuite.forking;
+package echosuite.forking.frames;
 
+import echosuite.forking.Posix;
 import echosuite.protocol.RecordBatch;
 import echosuite.protocol.RecordFramer;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package echosuite.forking;
+package echosuite.forking.frames;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -33,26 +33,26 @@ import java.nio.file.Path;
  * {@link #SENT} has many writers in many processes at once, so it is only ever added to
  * atomically ({@link #addShared}).
  */
-final class LoggerCounters {
+public final class LoggerCounters {
 
     /** Records of the batches whose start was read from the pipe. */
-    static final int RECEIVED = 0;
+    public static final int RECEIVED = 0;
     /** Records written to the log file. */
-    static final int WRITTEN = 1;
+    public static final int WRITTEN = 1;
     /** From handler children's REPORT frames: bytes echoed. */
-    static final int BYTES_ECHOED = 2;
+    public static final int BYTES_ECHOED = 2;
     /** From REPORT frames: connections served to their end. */
-    static final int CONNECTIONS = 3;
+    public static final int CONNECTIONS = 3;
     /** From REPORT frames plus the logger's own: I/O errors. */
-    static final int ERRORS = 4;
+    public static final int ERRORS = 4;
     /** Bytes of the pipe skipped because they were not part of a whole frame (after a logger restart). */
-    static final int SKIPPED_BYTES = 5;
+    public static final int SKIPPED_BYTES = 5;
     /** From REPORT frames: connections ended by {@code --idle-timeout}. */
-    static final int TIMED_OUT = 6;
+    public static final int TIMED_OUT = 6;
     /** Records the handler children are about to write to the pipe (see the class comment). */
-    static final int SENT = 7;
+    public static final int SENT = 7;
 
-    static final long BYTES = SharedPage.BYTES;
+    public static final long BYTES = SharedPage.BYTES;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
@@ -66,7 +66,7 @@ final class LoggerCounters {
      * Maps the shared page: {@code file} is a path that opens the memfd, such as
      * {@code /proc/self/fd/3} in the logger or {@code /proc/self/fd/N} in the parent.
      */
-    static LoggerCounters map(Path file) throws IOException {
+    public static LoggerCounters map(Path file) throws IOException {
         return new LoggerCounters(SharedPage.map(file));
     }
 
@@ -74,19 +74,19 @@ final class LoggerCounters {
      * A page of this process alone, for frames no logger reads (a spare's warm-up, whose records
      * are not a client's): the same code path, counting nowhere that matters.
      */
-    static LoggerCounters unshared() {
+    public static LoggerCounters unshared() {
         return new LoggerCounters(ByteBuffer.allocateDirect((int) BYTES + Long.BYTES).alignedSlice(Long.BYTES));
     }
 
-    long get(int slot) {
+    public long get(int slot) {
         return page.getLong(slot * Long.BYTES);
     }
 
-    void set(int slot, long value) {
+    public void set(int slot, long value) {
         page.putLong(slot * Long.BYTES, value);
     }
 
-    void add(int slot, long delta) {
+    public void add(int slot, long delta) {
         set(slot, get(slot) + delta);
     }
 

@@ -1,5 +1,6 @@
-package echosuite.forking;
+package echosuite.forking.relay;
 
+import echosuite.forking.Posix;
 import echosuite.runtime.BurstReporter;
 
 import java.io.ByteArrayOutputStream;
@@ -14,20 +15,20 @@ import java.nio.charset.StandardCharsets;
  * children whose JVM cannot start because the system is out of processes, each printing
  * several lines) is reported once per burst, not once per line.
  */
-final class ChildErrorRelay {
+public final class ChildErrorRelay {
 
     private final int[] pipe;                  // {read end: this thread, write end: children's fd 1 and 2}
     private final BurstReporter reporter;
     private final Thread thread;
 
-    ChildErrorRelay(BurstReporter reporter) throws Posix.PosixException {
+    public ChildErrorRelay(BurstReporter reporter) throws Posix.PosixException {
         this.pipe = Posix.pipe(Posix.O_CLOEXEC);
         this.reporter = reporter;
         this.thread = Thread.ofPlatform().name("child-stderr").daemon(true).start(this::relay);
     }
 
     /** The write end, for children's fd 1 and 2. */
-    int writeFd() {
+    public int writeFd() {
         return pipe[1];
     }
 
@@ -62,7 +63,7 @@ final class ChildErrorRelay {
      * After the last child ended: closes the parent's write end, so the relay reads end of file,
      * and waits (briefly) for the last lines to be passed on.
      */
-    void finish() throws InterruptedException {
+    public void finish() throws InterruptedException {
         Posix.closeQuietly(pipe[1]);
         thread.join(1000);
         Posix.closeQuietly(pipe[0]);

@@ -1,4 +1,4 @@
-package echosuite.forking;
+package echosuite.forking.frames;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -22,10 +22,10 @@ import java.util.Set;
  * records (about 64 KiB plus {@code --max-line}). Not thread-safe: the logger's reading thread
  * owns it.
  */
-final class FrameAssembler {
+public final class FrameAssembler {
 
     /** What the assembler produces. */
-    interface Output {
+    public interface Output {
         /** A batch of whole records of one child, ready to write. */
         void batch(byte[] records, int count);
 
@@ -43,12 +43,12 @@ final class FrameAssembler {
     private final Map<Integer, Partial> partial = new HashMap<>();
     private final Set<Integer> skipping = new HashSet<>();
 
-    FrameAssembler(Output out) {
+    public FrameAssembler(Output out) {
         this.out = out;
     }
 
     /** Takes one frame, already checked by {@link FrameReader}; its bytes are in {@code frame}'s array. */
-    void accept(ByteBuffer frame) {
+    public void accept(ByteBuffer frame) {
         int child = LogFrame.childId(frame);
         switch (LogFrame.type(frame)) {
             case LogFrame.DATA -> data(frame, child);
@@ -61,7 +61,7 @@ final class FrameAssembler {
     }
 
     /** Children with a batch in progress (for tests and diagnostics). */
-    int childrenMidBatch() {
+    public int childrenMidBatch() {
         return partial.size();
     }
 

@@ -1,5 +1,9 @@
-package echosuite.forking;
+package echosuite.forking.spares;
 
+import echosuite.forking.HandlerProcess;
+import echosuite.forking.Posix;
+import echosuite.forking.frames.FrameWriter;
+import echosuite.forking.frames.LoggerCounters;
 import echosuite.runtime.BlockingConnection;
 import echosuite.runtime.BurstReporter;
 import echosuite.runtime.ServerCounters;
@@ -24,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  * <p>The work is bounded (a fixed number of 64-byte round trips, chosen by measurement: see
  * docs/models.md) and is paid while the child is idle, off every connection's path.
  */
-final class SpareWarmUp {
+public final class SpareWarmUp {
 
     private static final byte[] MESSAGE =
             "a 64-byte warm-up message, as the closed-loop benchmark sends..\n".getBytes(StandardCharsets.US_ASCII);
@@ -40,7 +44,7 @@ final class SpareWarmUp {
      * call of each through FFM builds its method handle's code, which would otherwise fall
      * between a client's connect and its first echo (docs/models.md).
      */
-    static void handOffToSelf() throws IOException {
+    public static void handOffToSelf() throws IOException {
         // What System.inheritedChannel() will load and initialise for the client: now, while no
         // client waits (docs/models.md has what it took from the first echo).
         for (String name : INHERITED_CHANNEL_CLASSES) {
@@ -64,7 +68,7 @@ final class SpareWarmUp {
     }
 
     /** Echoes {@code messages} round trips through the handler's own loop; returns when that loop has ended. */
-    static void run(int messages, int maxLine, int pid) throws IOException, InterruptedException {
+    public static void run(int messages, int maxLine, int pid) throws IOException, InterruptedException {
         if (messages <= 0) return;
         try (ServerSocketChannel listener = ServerSocketChannel.open();
              FileOutputStream discard = new FileOutputStream("/dev/null")) {

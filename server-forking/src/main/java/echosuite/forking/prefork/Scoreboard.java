@@ -1,4 +1,6 @@
-package echosuite.forking;
+package echosuite.forking.prefork;
+
+import echosuite.forking.frames.SharedPage;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -21,11 +23,11 @@ import java.nio.file.Path;
  * other's counts. A child claims a free slot when it starts; the parent clears the slot of a
  * child it reaped and, if that child died busy, takes its connection off the count.
  */
-final class Scoreboard {
+public final class Scoreboard {
 
     static final long BYTES = SharedPage.BYTES;
     /** Children the page has slots for. */
-    static final int MAX_CHILDREN = (int) (BYTES / Long.BYTES) - 2;
+    public static final int MAX_CHILDREN = (int) (BYTES / Long.BYTES) - 2;
 
     private static final int ACTIVE = 0;
     private static final int REFUSED = 1;
@@ -40,14 +42,14 @@ final class Scoreboard {
     }
 
     /** Maps the page: {@code /proc/self/fd/6} in a child, {@code /proc/self/fd/N} in the parent. */
-    static Scoreboard map(Path file) throws IOException {
+    public static Scoreboard map(Path file) throws IOException {
         return new Scoreboard(SharedPage.map(file));
     }
 
     // --- child side ----------------------------------------------------------------------------
 
     /** Claims a free slot for this child; false if there is none (more children than slots). */
-    boolean claimSlot(int pid) {
+    public boolean claimSlot(int pid) {
         for (int i = FIRST_SLOT; i < FIRST_SLOT + MAX_CHILDREN; i++) {
             if (LONGS.compareAndSet(page, i * Long.BYTES, 0L, (long) pid << 1)) {
                 slot = i;
@@ -63,7 +65,7 @@ final class Scoreboard {
      * first waits up to {@code graceMillis} for a connection to end, because a client sees its
      * connection end (EOF) a moment before its child has taken it off the count.
      */
-    boolean tryEnter(int pid, long max, long graceMillis) throws InterruptedException {
+    public boolean tryEnter(int pid, long max, long graceMillis) throws InterruptedException {
         if (slot >= 0) LONGS.setVolatile(page, slot * Long.BYTES, ((long) pid << 1) | 1);   // busy first: see childEnded()
         long deadline = System.nanoTime() + graceMillis * 1_000_000;
         while (true) {
@@ -83,7 +85,7 @@ final class Scoreboard {
     }
 
     /** The connection ended. */
-    void leave(int pid) {
+    public void leave(int pid) {
         LONGS.getAndAdd(page, ACTIVE * Long.BYTES, -1L);
         if (slot >= 0) LONGS.setVolatile(page, slot * Long.BYTES, (long) pid << 1);
     }

@@ -1,5 +1,12 @@
-package echosuite.forking;
+package echosuite.forking.aot;
 
+import echosuite.forking.ChildLauncher;
+import echosuite.forking.HandlerChildren;
+import echosuite.forking.ListeningSocket;
+import echosuite.forking.Posix;
+import echosuite.forking.Reaper;
+import echosuite.forking.frames.LoggerCounters;
+import echosuite.forking.spares.SpareChildren;
 import echosuite.runtime.BurstReporter;
 
 import java.io.ByteArrayOutputStream;
@@ -27,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * into place atomically and every later child starts with it (see {@link ChildLauncher#useAotCache}).
  * Children started before it is ready start without it.
  *
- * <p>The cache lives beside the server's jar as {@value ForkingOptions#AOT_CACHE_NAME}; it is
+ * <p>The cache lives beside the server's jar as {@value echosuite.forking.ForkingOptions#AOT_CACHE_NAME}; it is
  * made again when the jar is newer than it (the JVM would refuse a cache made for another jar).
  * Only one server trains at a time: the first to create the claim file {@code NAME.training}
  * does; others started meanwhile run without the cache (a claim older than the training limit
@@ -35,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * if it fails, the server says so once and goes on without a cache. If the server stops while
  * training, the training processes are killed and their files removed.
  */
-final class AotCacheTrainer {
+public final class AotCacheTrainer {
 
     /**
      * Rounds of the training conversation: enough for the echo loop to be hot in the training
@@ -51,6 +58,8 @@ final class AotCacheTrainer {
     private final Path claim;
     private final Path output;
     private volatile int trainingPid = -1;
+    /** The training JVM's wait status, once the reaper has collected it (its pid is then free for reuse). */
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean cancelled;
     private Thread thread;
 
@@ -61,7 +70,7 @@ final class AotCacheTrainer {
     }
 
     /** True if {@code cache} exists and was made after {@code jar} was built. */
-    static boolean isFresh(Path cache, Path jar) {
+    public static boolean isFresh(Path cache, Path jar) {
         try {
             return Files.isRegularFile(cache)
                     && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) >= 0;
@@ -74,7 +83,7 @@ final class AotCacheTrainer {
      * Starts training {@code cache} in a background thread, unless another server is already
      * training it or its directory is not writable. Returns at once; null if no training started.
      */
-    static AotCacheTrainer trainInBackground(Path cache, ChildLauncher launcher, Reaper reaper, BurstReporter reporter) {
+    public static AotCacheTrainer trainInBackground(Path cache, ChildLauncher launcher, Reaper reaper, BurstReporter reporter) {
         if (!Files.isWritable(cache.getParent())) return null;
         AotCacheTrainer trainer = new AotCacheTrainer(cache);
         if (!trainer.claim()) return null;
@@ -139,10 +148,11 @@ final class AotCacheTrainer {
      * The server is stopping: kills the training JVM and the one assembling the cache (its own
      * process group) and removes their files. Waits at most until the training thread ended.
      */
-    void cancel() throws InterruptedException {
+    public void cancel() throws InterruptedException {
         cancelled = true;
         int pid = trainingPid;
-        if (pid > 0) {
+        // Not once it was reaped: by then its number may be another process group's, a handler child's.
+        if (pid > 0 && !exit.isDone()) {
             try {
                 Posix.kill(-pid, Posix.SIGKILL);       // the process group: the training JVM and its assembler
             } catch (Posix.PosixException e) {
@@ -171,16 +181,21 @@ final class AotCacheTrainer {
         Thread drainFrames = drain(pipe[0], null);
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         Thread drainOutput = drain(childOutput[0], said);
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
         try (ListeningSocket listener = ListeningSocket.open("127.0.0.1", 0);
              SocketChannel client = SocketChannel.open(listener.address())) {
             int fd = listener.accept();
             int[] spare = Posix.socketPair();
             try {
                 HandlerChildren.Shared fds = new HandlerChildren.Shared(childOutput[1], pipe[1], lifeline[0], counters);
-                trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], fds),
-                        (pid, status) -> exit.complete(status));
-                Posix.closeQuietly(spare[1]);
+                try {
+                    trainingPid = reaper.spawn(() -> launcher.spawnTrainingSpare(output, spare[1], fds),
+                            (pid, status) -> exit.complete(status));
+                } finally {
+                    // The child's end is the child's alone, closed here and only here: once closed, its
+                    // number is free for the parent's other threads (a client just accepted, a spare's
+                    // socket), and a second close would close theirs.
+                    Posix.closeQuietly(spare[1]);
+                }
                 // The parent's side of a hand-off, as the pool of spares does it.
                 if (!SpareChildren.awaitWarm(spare[0])
                         || SpareChildren.pass(spare[0], fd, (int) TimeUnit.SECONDS.toMillis(TRAINING_LIMIT_SECONDS)) != SpareChildren.Passed.TAKEN) {
@@ -189,7 +204,6 @@ final class AotCacheTrainer {
             } finally {
                 Posix.closeQuietly(fd);
                 Posix.closeQuietly(spare[0]);
-                Posix.closeQuietly(spare[1]);
                 Posix.closeQuietly(childOutput[1]);
                 Posix.closeQuietly(pipe[1]);
                 Posix.closeQuietly(lifeline[0]);

@@ -1,4 +1,6 @@
-package echosuite.forking;
+package echosuite.forking.frames;
+
+import echosuite.forking.Posix;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
@@ -35,10 +37,10 @@ import java.util.zip.CRC32C;
  * </ul>
  * Byte order: big-endian (Java's default), the same in every process of one machine.
  */
-final class LogFrame {
+public final class LogFrame {
 
     static final int MAX_BYTES = Posix.PIPE_BUF;
-    static final int HEADER_BYTES = 20;
+    public static final int HEADER_BYTES = 20;
     static final int MAX_PAYLOAD = MAX_BYTES - HEADER_BYTES;
     private static final int CHECKED_HEADER_BYTES = 16;
     private static final int CRC_OFFSET = 16;
@@ -46,7 +48,7 @@ final class LogFrame {
     static final short MAGIC = (short) 0xEC01;
     static final byte DATA = 1;
     static final byte REPORT = 2;
-    static final byte GONE = 3;
+    public static final byte GONE = 3;
     static final byte FIRST = 1;
     static final byte LAST = 2;
 
@@ -58,13 +60,13 @@ final class LogFrame {
      * Starts a frame in {@code frame}: writes the header (checksum still empty) and leaves the
      * position where the payload goes. Finish with {@link #seal}.
      */
-    static void putHeader(ByteBuffer frame, byte type, byte flags, int childId, int batchRecords, int payloadLength) {
+    public static void putHeader(ByteBuffer frame, byte type, byte flags, int childId, int batchRecords, int payloadLength) {
         frame.clear();
         frame.putShort(MAGIC).put(type).put(flags).putInt(childId).putInt(batchRecords).putInt(payloadLength).putInt(0);
     }
 
     /** Computes the checksum of the frame written into {@code frame} (header and payload up to its position); returns its length. */
-    static int seal(ByteBuffer frame, CRC32C crc) {
+    public static int seal(ByteBuffer frame, CRC32C crc) {
         int length = frame.position();
         frame.putInt(CRC_OFFSET, checksum(frame.array(), frame.arrayOffset(), length, crc));
         return length;

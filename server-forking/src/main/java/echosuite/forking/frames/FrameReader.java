@@ -1,4 +1,4 @@
-package echosuite.forking;
+package echosuite.forking.frames;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * batch of that chunk counted as received, which the parent turns into "possibly lost". Only a
  * header cut in two by the end of a read escapes, if the logger dies before the next read.
  */
-final class FrameReader {
+public final class FrameReader {
 
     private static final int BUFFER_BYTES = 64 << 10;
 
@@ -42,12 +42,12 @@ final class FrameReader {
      */
     private int counted = -1;
 
-    FrameReader(InputStream in) {
+    public FrameReader(InputStream in) {
         this(in, records -> { });
     }
 
     /** @param batchRead told the records of each batch whose first frame's header was read */
-    FrameReader(InputStream in, IntConsumer batchRead) {
+    public FrameReader(InputStream in, IntConsumer batchRead) {
         this.in = in;
         this.batchRead = batchRead;
     }
@@ -56,7 +56,7 @@ final class FrameReader {
      * The next frame, its bytes at index 0 of the returned buffer's array (valid until the next
      * call), or null at end of file.
      */
-    ByteBuffer next() throws IOException {
+    public ByteBuffer next() throws IOException {
         while (true) {
             int length = LogFrame.check(buffer, start, end - start, crc);
             if (length > 0) {
@@ -84,7 +84,7 @@ final class FrameReader {
     }
 
     /** Bytes skipped so far because no intact frame began there. */
-    long skippedBytes() {
+    public long skippedBytes() {
         return skipped;
     }
 

@@ -1,6 +1,10 @@
-package echosuite.forking;
+package echosuite.forking.spares;
 
-
+import echosuite.forking.ChildLauncher;
+import echosuite.forking.HandlerChildren;
+import echosuite.forking.HandlerProcess;
+import echosuite.forking.Posix;
+import echosuite.forking.RestartBackoff;
 import echosuite.runtime.BurstReporter;
 
 import java.time.Instant;
@@ -31,7 +35,7 @@ import java.util.ArrayDeque;
  * <p>Thread-safe. The pool's lock guards the lists and counts; each spare's own lock makes its
  * hand-off and its end (the reaper) happen one after the other.
  */
-final class SpareChildren {
+public final class SpareChildren {
 
     /**
      * A replacement for a spare that was just handed a client starts this much later: a JVM that
@@ -45,7 +49,7 @@ final class SpareChildren {
     static final int RECEIVED_LIMIT_MILLIS = 2000;
 
     /** One spare: the parent's end of its socket pair, and what it owes when it ends. */
-    static final class Spare {
+    public static final class Spare {
         final int socket;
         final long startedMillis = System.currentTimeMillis();
         volatile boolean gone;            // reaped
@@ -71,7 +75,7 @@ final class SpareChildren {
      * @param target      {@code --spares}: idle children to keep
      * @param maxChildren {@code --max-children}: handler children alive at once, spares included
      */
-    SpareChildren(int target, int maxChildren, HandlerChildren children, ChildLauncher launcher, BurstReporter reporter) {
+    public SpareChildren(int target, int maxChildren, HandlerChildren children, ChildLauncher launcher, BurstReporter reporter) {
         this.target = target;
         this.freeSlots = maxChildren;
         this.maxStarting = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -85,7 +89,7 @@ final class SpareChildren {
      * so that the parent accepts only then and a connection it cannot serve waits in the
      * listen backlog. Returns false once {@link #close}d.
      */
-    boolean awaitCapacity() throws InterruptedException {
+    public boolean awaitCapacity() throws InterruptedException {
         synchronized (lock) {
             while (!closed && idle.isEmpty() && freeSlots == 0) lock.wait();
             return !closed;
@@ -93,14 +97,14 @@ final class SpareChildren {
     }
 
     /** An idle spare, taken out of the pool, or null if none is idle. */
-    Spare takeIdle() {
+    public Spare takeIdle() {
         synchronized (lock) {
             return idle.pollFirst();
         }
     }
 
     /** Takes a process slot for a child started on accept, waiting for one; false once closed. */
-    boolean takeSlot() throws InterruptedException {
+    public boolean takeSlot() throws InterruptedException {
         synchronized (lock) {
             while (!closed && freeSlots == 0) lock.wait();
             if (closed) return false;
@@ -110,7 +114,7 @@ final class SpareChildren {
     }
 
     /** A child started on accept was reaped: its slot is free again. */
-    void releaseSlot() {
+    public void releaseSlot() {
         synchronized (lock) {
             freeSlots++;
             lock.notifyAll();
@@ -124,7 +128,7 @@ final class SpareChildren {
      * which case the caller still owns {@code fd} and serves it another way. Either way the
      * parent's end of the spare's socket is closed.
      */
-    boolean handOff(Spare spare, int fd, Runnable connectionEnd) {
+    public boolean handOff(Spare spare, int fd, Runnable connectionEnd) {
         try {
             synchronized (spare) {
                 if (spare.gone) return false;
@@ -150,7 +154,7 @@ final class SpareChildren {
     }
 
     /** What became of a client passed to a spare. */
-    enum Passed { TAKEN, GONE, SILENT }
+    public enum Passed { TAKEN, GONE, SILENT }
 
     /**
      * The parent's side of the hand-off, on its end {@code socket} of a spare's socket pair:
@@ -158,7 +162,7 @@ final class SpareChildren {
      * then the spare's {@link HandlerProcess#RECEIVED}, waited for at most {@code limitMillis}.
      * GONE: the spare ended before it took the client (the caller still owns {@code fd}).
      */
-    static Passed pass(int socket, int fd, int limitMillis) throws Posix.PosixException {
+    public static Passed pass(int socket, int fd, int limitMillis) throws Posix.PosixException {
         if (!Posix.sendByte(socket, HandlerProcess.CLIENT, fd)) return Passed.GONE;
         if (!Posix.pollIn(new int[] {socket}, limitMillis)[0]) return Passed.SILENT;
         int[] answer = Posix.receiveByte(socket);
@@ -166,13 +170,13 @@ final class SpareChildren {
     }
 
     /** Blocks until the spare on {@code socket} says it is warm ({@link HandlerProcess#READY}); false if it ended first. */
-    static boolean awaitWarm(int socket) throws Posix.PosixException {
+    public static boolean awaitWarm(int socket) throws Posix.PosixException {
         int[] said = Posix.receiveByte(socket);
         return said != null && said[0] == HandlerProcess.READY;
     }
 
     /** Starts spares until {@code target} are idle or starting (paced, within {@code --max-children}). */
-    void replenish() {
+    public void replenish() {
         while (true) {
             Spare spare;
             synchronized (lock) {
@@ -203,7 +207,7 @@ final class SpareChildren {
     }
 
     /** {@link #replenish} in {@value #REPLACE_AFTER_MILLIS} ms, on a virtual thread (pacing, not synchronisation). */
-    void replenishAfterFirstEcho() {
+    public void replenishAfterFirstEcho() {
         Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(REPLACE_AFTER_MILLIS);
@@ -271,7 +275,7 @@ final class SpareChildren {
      * Waits until {@code target} spares are idle, no spare is starting any more (one that could
      * not start gave up), or {@code deadline}: "listening on" then means the spares are warm.
      */
-    void awaitReady(Instant deadline) throws InterruptedException {
+    public void awaitReady(Instant deadline) throws InterruptedException {
         synchronized (lock) {
             while (idle.size() < target && starting > 0) {
                 long wait = deadline.toEpochMilli() - System.currentTimeMillis();
@@ -285,7 +289,7 @@ final class SpareChildren {
      * Stops handing out spares and process slots, and closes the idle spares' sockets: each reads
      * end of file and exits 0 without a client. Starting spares end through the lifeline.
      */
-    void close() {
+    public void close() {
         Spare[] idleNow;
         synchronized (lock) {
             closed = true;

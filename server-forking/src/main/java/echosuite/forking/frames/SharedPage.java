@@ -1,4 +1,4 @@
-package echosuite.forking;
+package echosuite.forking.frames;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -11,14 +11,14 @@ import java.nio.file.StandardOpenOption;
  * mapped by each through {@code /proc/self/fd/N}. Writes to it are seen by every process at
  * once, with no system call, and outlive a process that is killed.
  */
-final class SharedPage {
+public final class SharedPage {
 
-    static final long BYTES = 4096;
+    public static final long BYTES = 4096;
 
     private SharedPage() { }
 
     /** Maps the page that {@code file} (e.g. {@code /proc/self/fd/3}) opens. */
-    static MappedByteBuffer map(Path file) throws IOException {
+    public static MappedByteBuffer map(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             return channel.map(FileChannel.MapMode.READ_WRITE, 0, BYTES);
         }

@@ -1,4 +1,4 @@
-package echosuite.forking;
+package echosuite.forking.frames;
 
 import echosuite.protocol.RecordBatch;
 import echosuite.runtime.RecordSink;
@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * {@link LoggerCounters#SENT}: a count kept by the writer, so that records a killed logger had
  * already taken out of the pipe, but not yet counted, are still known to have been sent.
  */
-final class FrameWriter implements RecordSink {
+public final class FrameWriter implements RecordSink {
 
     private final OutputStream pipe;
     private final int childId;
@@ -38,7 +38,7 @@ final class FrameWriter implements RecordSink {
      * @param counters where the records are counted as {@link LoggerCounters#SENT}: the page the
      *                 logger shares, or {@link LoggerCounters#unshared()} when no logger reads {@code pipe}
      */
-    FrameWriter(OutputStream pipe, int childId, LoggerCounters counters) {
+    public FrameWriter(OutputStream pipe, int childId, LoggerCounters counters) {
         this.pipe = pipe;
         this.childId = childId;
         this.counters = counters;
@@ -64,7 +64,7 @@ final class FrameWriter implements RecordSink {
      * Sends the REPORT frame for a connection that ended: what it echoed, how many errors it had,
      * and whether it ended by {@code --idle-timeout} ({@code timedOut} 0 or 1).
      */
-    void report(long bytesEchoed, long errors, long timedOut) throws IOException {
+    public void report(long bytesEchoed, long errors, long timedOut) throws IOException {
         LogFrame.putHeader(frame, LogFrame.REPORT, (byte) 0, childId, 0, LogFrame.REPORT_PAYLOAD);
         frame.putLong(bytesEchoed).putLong(1).putLong(errors).putLong(timedOut);
         pipe.write(frameBytes, 0, LogFrame.seal(frame, crc));

@@ -1,0 +1,90 @@
+package echosuite.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A server the harness can run, by name: a project server (possibly with options, a variant) or
+ * an anchor, a reference server built from {@code ../shared/anchors} ({@link AnchorBuild}).
+ * Each starts on a free port with the log file it is given and prints {@code listening on
+ * HOST:PORT}; only the project's servers print a {@code summary} line when they stop.
+ *
+ * @param name        the name on the command line and in the tables, e.g. {@code forking-prefork}
+ * @param origin      where its program comes from
+ * @param program     project: the module's short name ({@code forking}); C anchor: the binary's
+ *                    name ({@code epoll_server}); Netty anchor: unused
+ * @param options     the options that make it this variant, before the port and log options
+ * @param description what it is, in a few words, for {@code --help} and the docs
+ */
+record ServerSpec(String name, Origin origin, String program, List<String> options, String description) {
+
+    /** Where a server's program comes from, and so how it is started. */
+    enum Origin {
+        /** {@code server-PROGRAM/target/server-PROGRAM.jar}, started with the harness's JVM and its options. */
+        PROJECT,
+        /** A C program of the anchors, {@code target/anchors/c/PROGRAM}. */
+        C_ANCHOR,
+        /** The anchors' Netty server, {@code target/anchors/netty-echo/target/netty-echo.jar}. */
+        NETTY_ANCHOR
+    }
+
+    static ServerSpec project(String name, String module, List<String> options, String description) {
+        return new ServerSpec(name, Origin.PROJECT, module, List.copyOf(options), description);
+    }
+
+    static ServerSpec cAnchor(String name, String binary, List<String> options, String description) {
+        return new ServerSpec(name, Origin.C_ANCHOR, binary, List.copyOf(options), description);
+    }
+
+    static ServerSpec nettyAnchor(String name, String description) {
+        return new ServerSpec(name, Origin.NETTY_ANCHOR, "netty-echo", List.of(), description);
+    }
+
+    /** Whether it prints the protocol's {@code summary} line on SIGTERM (the anchors do not). */
+    boolean printsSummary() {
+        return origin == Origin.PROJECT;
+    }
+
+    boolean isAnchor() {
+        return origin != Origin.PROJECT;
+    }
+
+    /** The jar or binary it runs, under {@code projectRoot}. */
+    Path artifact(Path projectRoot) {
+        return switch (origin) {
+            case PROJECT -> projectRoot.resolve("server-" + program).resolve("target").resolve("server-" + program + ".jar");
+            case C_ANCHOR -> AnchorBuild.cDir(projectRoot).resolve(program);
+            case NETTY_ANCHOR -> AnchorBuild.nettyJar(projectRoot);
+        };
+    }
+
+    /**
+     * Its command line on port 0 with {@code log} as its log file. The project's servers get the
+     * JVM options ({@code SUITE_JAVA_OPTS}); the Netty anchor runs on the same JVM without them,
+     * as the anchors' own measurements ran it.
+     */
+    List<String> command(Path projectRoot, Path java, List<String> jvmOptions, Path log) {
+        List<String> cmd = new ArrayList<>();
+        switch (origin) {
+            case PROJECT -> {
+                cmd.add(java.toString());
+                cmd.addAll(jvmOptions);
+                cmd.addAll(List.of("-jar", artifact(projectRoot).toString()));
+                cmd.addAll(options);
+                cmd.addAll(List.of("--port", "0", "--log", log.toString()));
+            }
+            case C_ANCHOR -> {
+                cmd.add(artifact(projectRoot).toString());
+                cmd.addAll(options);
+                cmd.addAll(List.of("-p", "0", "-l", log.toString()));
+            }
+            case NETTY_ANCHOR -> {
+                cmd.addAll(List.of(java.toString(), "-jar", artifact(projectRoot).toString()));
+                cmd.addAll(options);
+                cmd.addAll(List.of("-p", "0", "-l", log.toString()));
+            }
+        }
+        return cmd;
+    }
+}

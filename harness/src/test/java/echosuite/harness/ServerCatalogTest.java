@@ -1,0 +1,79 @@
+package echosuite.harness;
+
+import echosuite.cli.UsageError;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Server names to command lines, groups to servers, and the sentence for a name that is none. */
+class ServerCatalogTest {
+
+    private static final Path ROOT = Path.of("/p");
+    private static final Path JAVA = Path.of("/jdk/bin/java");
+    private static final Path LOG = Path.of("/tmp/x.log");
+
+    private static List<String> command(String name) {
+        return ServerCatalog.named(name).command(ROOT, JAVA, List.of("-Xmx1g"), LOG);
+    }
+
+    @Test
+    void aProjectServerRunsItsJarWithTheJvmOptionsOnPortZero() {
+        assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-jar", "/p/server-threaded/target/server-threaded.jar",
+                "--port", "0", "--log", "/tmp/x.log"), command("threaded"));
+        assertTrue(ServerCatalog.named("threaded").printsSummary());
+    }
+
+    @Test
+    void aVariantIsItsModulesJarWithItsOptionsBeforePortAndLog() {
+        assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-jar", "/p/server-forking/target/server-forking.jar",
+                "--prefork", "8", "--port", "0", "--log", "/tmp/x.log"), command("forking-prefork"));
+        assertEquals(List.of("--spares", "0"), ServerCatalog.named("forking-spawn").options());
+        assertEquals(List.of("--no-aot-cache"), ServerCatalog.named("forking-noaot").options());
+        assertEquals(List.of("--reactors", "2"), ServerCatalog.named("selector-2").options());
+    }
+
+    @Test
+    void anAnchorRunsFromTargetAnchorsWithTheAnchorsOptionsAndPrintsNoSummary() {
+        assertEquals(List.of("/p/target/anchors/c/epoll_server", "-t", "1", "-p", "0", "-l", "/tmp/x.log"), command("anchor-c-epoll"));
+        assertEquals(List.of("/p/target/anchors/c/fork_server", "-p", "0", "-l", "/tmp/x.log"), command("anchor-c-fork"));
+        assertEquals(List.of("/jdk/bin/java", "-jar", "/p/target/anchors/netty-echo/target/netty-echo.jar", "-p", "0", "-l", "/tmp/x.log"),
+                command("anchor-netty"), "the Netty anchor runs as the anchors ran it: without the project's JVM options");
+        assertFalse(ServerCatalog.named("anchor-c-select").printsSummary());
+    }
+
+    @Test
+    void groupsExpandInPlaceAndEachServerComesOnce() {
+        assertEquals(List.of("threaded", "virtualthreads", "selector", "forking"),
+                ServerCatalog.resolve(List.of("java")).stream().map(ServerSpec::name).toList());
+        assertEquals(List.of("anchor-c-thread", "threaded", "virtualthreads", "selector", "forking"),
+                ServerCatalog.resolve(List.of("anchor-c-thread", "threaded", "java")).stream().map(ServerSpec::name).toList());
+        assertEquals(List.of("anchor-c-fork", "anchor-c-select", "anchor-c-epoll", "anchor-c-thread"),
+                ServerCatalog.resolve(List.of("c")).stream().map(ServerSpec::name).toList());
+        assertEquals(ServerCatalog.names(), ServerCatalog.resolve(List.of("all")).stream().map(ServerSpec::name).toList(),
+                "all: every server of the catalog");
+    }
+
+    @Test
+    void theHelpListsEveryServerWithWhatItRunsAndTheGroups() {
+        List<String> help = ServerCatalog.helpLines();
+        for (ServerSpec s : ServerCatalog.all()) {
+            assertTrue(help.stream().anyMatch(l -> l.startsWith("  " + s.name() + " ") && l.endsWith(s.description())), s.name());
+        }
+        assertTrue(help.contains("  forking-prefork  --prefork 8: 8 processes share the listening socket"), String.join("\n", help));
+        assertTrue(help.stream().anyMatch(l -> l.startsWith("  java ") && l.endsWith("threaded,virtualthreads,selector,forking")));
+    }
+
+    @Test
+    void anUnknownNameIsOneSentenceListingTheNames() {
+        UsageError e = assertThrows(UsageError.class, () -> ServerCatalog.resolve(List.of("selector", "nginx")));
+        assertTrue(e.getMessage().startsWith("unknown server 'nginx'; choose from threaded, virtualthreads, selector, forking, forking-spawn,"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith(", or a group: java, variants, anchors, c, all."), e.getMessage());
+    }
+}
