@@ -3,17 +3,16 @@ package echosuite.serverprocess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What {@link ServerProcess} starts and the limits it runs under: the program (a project server's
- * jar, a reference "anchor" server, a main class on a class path, or any command line), its port
- * and log file, further arguments, and how to run it (pinned to a CPU, under an open-file limit,
- * with more environment, in a working directory, for at most its life limit).
+ * What {@link ServerProcess} starts and the limits it runs under: the program (a runnable jar, a
+ * main class on a class path, or any command line, such as an entry of the harness's server
+ * catalog), its port and log file, further arguments, and how to run it (pinned to a CPU, under an
+ * open-file limit, with more environment, in a working directory, for at most its life limit).
  *
  * <p>Immutable: every option returns a changed copy, so a base command can be shared.
  */
@@ -30,8 +29,8 @@ public final class ServerCommand {
     private Path java;                  // null: a native program
     private List<String> jvmOptions = List.of();
     private List<String> program;      // after java and its options: "-jar X.jar --prefork 8", or the native program
-    private String portFlag = "--port";
-    private String logFlag = "--log";
+    private static final String PORT_OPTION = "--port";
+    private static final String LOG_OPTION = "--log";
     private int port;
     private Path log;                   // null: neither port nor log is passed (arguments exactly as given)
     private List<String> args = List.of();
@@ -52,8 +51,6 @@ public final class ServerCommand {
         java = other.java;
         jvmOptions = other.jvmOptions;
         program = other.program;
-        portFlag = other.portFlag;
-        logFlag = other.logFlag;
         port = other.port;
         log = other.log;
         args = other.args;
@@ -78,51 +75,9 @@ public final class ServerCommand {
         return new ServerCommand(thisJava(), List.of("-cp", classPath, mainClass)).jvmOptions(jvmOptions);
     }
 
-    /** Any command line, taking the project's {@code --port} and {@code --log} options. */
+    /** Any command line; with a {@link #log}, it is given the project's {@code --port} and {@code --log} options. */
     public static ServerCommand of(List<String> words) {
         return new ServerCommand(null, words);
-    }
-
-    /**
-     * A project server by name and mode, as {@code ./suite server} names them: {@code "threaded"},
-     * {@code "forking --prefork 8"}; its jar is {@code server-NAME/target/server-NAME.jar} under
-     * {@code projectRoot}.
-     */
-    public static ServerCommand project(Path projectRoot, String nameAndMode) {
-        List<String> words = Arrays.asList(nameAndMode.strip().split("\\s+"));
-        String name = "server-" + words.getFirst();
-        return jar(projectRoot.resolve(name).resolve("target").resolve(name + ".jar"), words.subList(1, words.size()));
-    }
-
-    /**
-     * A reference server of {@code ../shared/anchors} as {@code bench/anchors.sh} builds them into
-     * {@code anchors}: {@code c:fork_server}, {@code c:select_server}, {@code c:thread_server},
-     * {@code c:epoll_server} (one thread, as the project's selector server runs one reactor), or
-     * {@code netty}. They take {@code -p PORT -l LOG}.
-     */
-    public static ServerCommand anchor(Path anchors, String name) {
-        ServerCommand c;
-        if (name.equals("netty")) {
-            c = new ServerCommand(thisJava(), List.of("-jar",
-                    anchors.resolve("netty-echo").resolve("target").resolve("netty-echo.jar").toString()));
-        } else if (name.startsWith("c:")) {
-            List<String> program = new ArrayList<>(List.of(anchors.resolve("c").resolve(name.substring(2)).toString()));
-            if (name.equals("c:epoll_server")) program.addAll(List.of("-t", "1"));
-            c = new ServerCommand(null, program);
-        } else {
-            throw new IllegalArgumentException("no anchor server " + name + ": c:NAME or netty");
-        }
-        return c.change(x -> {
-            x.portFlag = "-p";
-            x.logFlag = "-l";
-        });
-    }
-
-    /** An anchor ({@code c:NAME}, {@code netty}; built into {@code target/anchors}) or a project server with its mode. */
-    public static ServerCommand named(Path projectRoot, String name) {
-        return name.startsWith("c:") || name.equals("netty")
-                ? anchor(projectRoot.resolve("target").resolve("anchors"), name)
-                : project(projectRoot, name);
     }
 
     /** The {@code java} launcher for a Java server (this JVM's by default); no effect on a native one. */
@@ -222,7 +177,7 @@ public final class ServerCommand {
             argv.addAll(jvmOptions);
         }
         argv.addAll(program);
-        if (log != null) argv.addAll(List.of(portFlag, Integer.toString(port), logFlag, log.toString()));
+        if (log != null) argv.addAll(List.of(PORT_OPTION, Integer.toString(port), LOG_OPTION, log.toString()));
         argv.addAll(args);
         return argv;
     }
