@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * thread-per-client server pays per connection (a platform thread), what the virtual-thread
  * server pays (a virtual thread), and what a pool would pay instead (a task handed to an idle
  * thread of a cached pool, no thread created). The child-JVM equivalent, the forking server's
- * price, is {@link ChildJvmFirstByte}.
+ * price, is {@code echosuite.forking.ChildJvmFirstByte}.
  *
  * <p>Measured: average time of start + run + join, in microseconds. Expect the virtual thread
  * and the pooled task to cost a few microseconds (a hand-off between carriers) and the platform

@@ -11,7 +11,7 @@ import java.nio.channels.Pipe;
  * Hand a record to the logger as bytes through a {@link java.nio.channels.Pipe}: on Linux an
  * OS pipe inside one process, which is what a reactor can use to reach a logger thread without
  * a lock it could block on, and the in-process cousin of the forking server's pipe to its
- * logger process ({@link echosuite.forking.FramedPipeHandoff}).
+ * logger process ({@code echosuite.forking.FramedPipeHandoff}).
  *
  * <p>Expect fewer records per second than {@link QueueHandoff}: every hand-off is a
  * {@code write} system call (the consumer's reads are amortised over up to 64 KiB), and the

@@ -60,9 +60,12 @@ record ResultRow(String server, String scenario, ScenarioKind kind, String statu
      * @param failed               hold: connections that failed
      * @param allFirstEchoMs       pingpong, rate, bulk: ms from the first connect to the last connection's first echo
      *                             (how long the server took to serve every connection); null if unknown
+     * @param firstEchoP50Us       churn: median time from a session's connect to its first echo, µs
+     * @param firstEchoP99Us       churn: its 99th percentile, µs
      */
-    record Connecting(Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs) {
-        static final Connecting NONE = new Connecting(null, null, null, null);
+    record Connecting(Double connectionsPerSecond, Long established, Long failed, Double allFirstEchoMs,
+                      Double firstEchoP50Us, Double firstEchoP99Us) {
+        static final Connecting NONE = new Connecting(null, null, null, null, null, null);
     }
 
     /**

@@ -57,6 +57,8 @@ final class SummaryColumns {
     private static final Column MAX = new Column("max", r -> tail(r, r.latency().maxUs()));
     private static final Column SERVICE_P99 = new Column("service p99", r -> Units.micros(r.latency().serviceP99Us()));
     private static final Column CONNS = new Column("conns/s", r -> Units.count(r.connecting().connectionsPerSecond()));
+    private static final Column FIRST_ECHO_P50 = new Column("first echo p50", r -> Units.micros(r.connecting().firstEchoP50Us()));
+    private static final Column FIRST_ECHO_P99 = new Column("first echo p99", r -> Units.micros(r.connecting().firstEchoP99Us()));
     private static final Column HELD = new Column("held", r -> Units.count(r.connecting().established()));
     private static final Column FAILED = new Column("failed", r -> Units.count(r.connecting().failed()));
     private static final Column ALL_FIRST_ECHOES = new Column("all first echoes",
@@ -79,7 +81,7 @@ final class SummaryColumns {
     static List<Column> of(ScenarioKind kind) {
         return switch (kind) {
             case RATE -> List.of(SERVER, STATUS, MSGS, P50, P90, P99, P999, MAX, SERVICE_P99, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
-            case CHURN -> List.of(SERVER, STATUS, CONNS, SPREAD, MSGS, P50, P99, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
+            case CHURN -> List.of(SERVER, STATUS, CONNS, SPREAD, FIRST_ECHO_P50, FIRST_ECHO_P99, MSGS, P50, P99, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
             case HOLD -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, MEM_PER_CONN_INCL, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO);
             case PINGPONG, BULK -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
         };
@@ -116,7 +118,8 @@ final class SummaryColumns {
             case RATE -> "Open loop at " + s.rate() + " msgs/s over " + s.connections() + " connections (" + s.messageBytes()
                     + " B); latency from each message's intended send time (coordinated omission corrected); " + s.durationSeconds() + " s.";
             case CHURN -> s.connections() + " loops that connect, exchange a few messages and close, over and over: the cost of a connection; "
-                    + (s.rate() > 0 ? "at most " + s.rate() + " connections a second, so that they come apart; " : "") + s.durationSeconds() + " s.";
+                    + (s.rate() > 0 ? "at most " + s.rate() + " connections a second, so that they come apart; " : "") + s.durationSeconds() + " s; "
+                    + "first echo = from a session's connect to its first echo; p50/p99 = the whole session.";
             case HOLD -> s.connections() + " idle connections held open, half of them first, then all, each level for "
                     + Scenario.LEVEL_HOLD_SECONDS + " s; then a probe connection measures latency for " + s.durationSeconds() + " s; "
                     + "mem/conn = (PSS with all held - PSS with half held) / the connections added, each PSS the median of the "

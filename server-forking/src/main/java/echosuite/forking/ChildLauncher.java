@@ -103,7 +103,7 @@ public final class ChildLauncher {
                 // asks for the provider).
                 "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider",
                 // System.inheritedChannel() makes its FileDescriptor by reflection; the default
-                // accessor would first generate method-handle classes (about 25 ms of a child's
+                // accessor would first generate method-handle classes (a measurable part of a child's
                 // start here), the native one needs none. No reflection is on a hot path.
                 "-Djdk.reflect.useNativeAccessorOnly=true");
     }
@@ -201,8 +201,19 @@ public final class ChildLauncher {
         return spawn(loggerArgv, new int[][] {{pipeReadFd, 0}, {2, 1}, {countersFd, 3}});
     }
 
-    /** posix_spawn with the file actions: each {@code dup2(from, to)} in order, then close every descriptor above the targets. */
     private int spawn(MemorySegment argv, int[][] dup2) throws Posix.PosixException {
+        return spawn(javaPath, argv, environment, attributes, dup2);
+    }
+
+    /**
+     * posix_spawn of {@code program} (a C string) with {@code argv} and {@code environment} (as
+     * {@link Posix#cStrings} makes them) and {@code attributes} ({@link Posix#cleanSpawnAttributes}),
+     * and these file actions: each {@code dup2(from, to)} in order, then close every descriptor
+     * above the targets. Every child of the server starts here (and the forking benchmarks'
+     * children, so that they measure this spawn).
+     */
+    static int spawn(MemorySegment program, MemorySegment argv, MemorySegment environment, MemorySegment attributes,
+                     int[][] dup2) throws Posix.PosixException {
         int closeFrom = 0;
         for (int[] d : dup2) closeFrom = Math.max(closeFrom, d[1] + 1);
         try (Arena call = Arena.ofConfined()) {
@@ -211,7 +222,7 @@ public final class ChildLauncher {
             try {
                 for (int[] d : dup2) Posix.fileActionsDup2(actions, d[0], d[1]);
                 Posix.fileActionsCloseFrom(actions, closeFrom);
-                return Posix.spawn(javaPath, actions, attributes, argv, environment);
+                return Posix.spawn(program, actions, attributes, argv, environment);
             } finally {
                 Posix.fileActionsDestroy(actions);
             }

@@ -1,6 +1,5 @@
 package echosuite.forking;
 
-import echosuite.bench.NioPipeHandoff;
 import echosuite.bench.RecordHandoff;
 import echosuite.forking.frames.FrameAssembler;
 import echosuite.forking.frames.FrameReader;
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * consumer does what the logger process does before its file: {@link FrameReader} reads the pipe
  * in large chunks and {@link FrameAssembler} puts each writer's batches back together.
  *
- * <p>Expect about the rate of {@link NioPipeHandoff} or a little less: the same one system call
+ * <p>Expect about the rate of {@code echosuite.bench.NioPipeHandoff} or a little less: the same one system call
  * per record, plus a 20-byte header and a CRC-32C per frame; what it buys is that records of
  * concurrent writers never tear, whatever their length. Unlike the NIO pipe, the producers do not
  * share a Java lock, only the kernel's pipe.

@@ -1,8 +1,5 @@
 package echosuite.forking;
 
-import echosuite.bench.ChildJvmFirstByte;
-import echosuite.bench.FirstByteChild;
-import echosuite.bench.FirstByteChildFiles;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,13 +42,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * fails the benchmark instead of silently measuring a start without it).
  *
  * <p>Measured: single-shot milliseconds from {@code posix_spawn} (the pipe and file actions
- * included, as the server makes them per connection) to the first byte read; reaping is in a
+ * included: the server's own {@link ChildLauncher#spawn}, as it makes them per connection) to the first byte read; reaping is in a
  * per-invocation tear-down, outside the shot. Expect the same order as the baseline, lower by what
  * the lean options save.
  *
  * <p>Pitfalls avoided: as in {@link ChildJvmFirstByte} (single shot, many forks, a one-class jar,
- * the byte checked and returned). The package is the forking server's, because its native
- * wrapper is package-private; the forks get {@code --enable-native-access}, since JMH starts them
+ * the byte checked and returned). It lives in the forking server's own JMH source set and
+ * package, because it measures that module's package-private spawn; the forks get {@code --enable-native-access}, since JMH starts them
  * with {@code -cp}, where the jar manifest's {@code Enable-Native-Access} does not apply.
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -104,17 +101,10 @@ public class PosixSpawnFirstByte {
     public byte spawnToFirstByte() throws IOException {
         int[] pipe = Posix.pipe(Posix.O_CLOEXEC);
         readFd = pipe[0];
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment actions = call.allocate(Posix.FILE_ACTIONS_BYTES, 16);
-            Posix.fileActionsInit(actions);
-            try {
-                Posix.fileActionsDup2(actions, pipe[1], 1);
-                Posix.fileActionsCloseFrom(actions, 3);
-                pid = Posix.spawn(javaPath, actions, attributes, argv, environment);
-            } finally {
-                Posix.fileActionsDestroy(actions);
-                Posix.close(pipe[1]);            // the parent's copy: only the child holds the write end
-            }
+        try {
+            pid = ChildLauncher.spawn(javaPath, argv, environment, attributes, new int[][] {{pipe[1], 1}, {2, 2}});   // stdout: the pipe; stderr: ours
+        } finally {
+            Posix.close(pipe[1]);                // the parent's copy: only the child holds the write end
         }
         long n = Posix.read(readFd, firstByte);
         byte b = firstByte.get(JAVA_BYTE, 0);

@@ -1,4 +1,4 @@
-package echosuite.bench;
+package echosuite.forking;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

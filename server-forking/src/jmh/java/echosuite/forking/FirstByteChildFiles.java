@@ -1,4 +1,4 @@
-package echosuite.bench;
+package echosuite.forking;
 
 import java.io.IOException;
 import java.io.InputStream;

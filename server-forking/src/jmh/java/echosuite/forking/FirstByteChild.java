@@ -1,4 +1,4 @@
-package echosuite.bench;
+package echosuite.forking;
 
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
