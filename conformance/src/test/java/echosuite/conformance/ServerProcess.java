@@ -139,15 +139,16 @@ public final class ServerProcess implements AutoCloseable {
 
     private static ServerProcess launch(ServerUnderTest server, String prelude, List<String> args, Duration watchdog)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // java -jar JAR, or a course-c executable (ServerUnderTest.command()).
+        List<String> command = server.command();
         CommandLine cmd;
         if (prelude == null) {
-            cmd = new CommandLine(java);
+            cmd = new CommandLine(command.getFirst());
         } else {
             cmd = new CommandLine("bash").addArgument("-c").addArgument(prelude + " && exec \"$@\"", false)
-                    .addArgument("bash").addArgument(java);
+                    .addArgument("bash").addArgument(command.getFirst(), false);
         }
-        cmd.addArgument("-jar").addArgument(server.jar().toString(), false);
+        for (String a : command.subList(1, command.size())) cmd.addArgument(a, false);
         for (String a : server.modeArgs) cmd.addArgument(a, false);
         for (String a : args) cmd.addArgument(a, false);
 

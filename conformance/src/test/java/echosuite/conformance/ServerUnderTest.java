@@ -25,9 +25,16 @@ public enum ServerUnderTest {
     FORKING_SPARES_0("forking", 32, "--spares", "0"),
     /** 8 preforked children serve 8 clients at once; the rest wait in the backlog, so tests that
      *  hold clients open keep two children free for the client they check. */
-    FORKING_PREFORK("forking", 6, "--prefork", "8");
+    FORKING_PREFORK("forking", 6, "--prefork", "8"),
+    /** The course's select() echo server in C (course-c/c-select.c): one process, at most FD_SETSIZE descriptors. */
+    C_SELECT("c-select"),
+    /** The course's echo_storeserv.c in C (course-c/c-fork.c): a process per client (about 1 MB each), a logger child. */
+    C_FORK("c-fork", 200);
 
-    /** The name used by {@code ./suite server NAME}; the jar is {@code server-NAME/target/server-NAME.jar}. */
+    /**
+     * The name used by {@code ./suite server NAME}; the jar is {@code server-NAME/target/server-NAME.jar},
+     * or, for the course's C servers (names starting {@code c-}), the executable {@code course-c/build/NAME}.
+     */
     public final String name;
     /** Arguments added to every start (a mode such as {@code --prefork 8}). */
     public final List<String> modeArgs;
@@ -68,7 +75,21 @@ public enum ServerUnderTest {
      * soon as the child serving it holds it, and each child holds one client.
      */
     public boolean holdsEveryClientSocket() {
-        return !name.equals("forking");
+        return !name.equals("forking") && !name.equals("c-fork");
+    }
+
+    /** True for the course's C servers (course-c/), which run as native executables built by make. */
+    public boolean isCourseC() {
+        return name.startsWith("c-");
+    }
+
+    /**
+     * The command that starts this server, before its mode and test arguments: {@code java -jar JAR},
+     * or the course's C executable, which {@link CourseC#executable} builds with make on first use.
+     */
+    public List<String> command() {
+        if (isCourseC()) return List.of(CourseC.executable(name).toString());
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString());
     }
 
     /** The runnable jar built by the reactor. */
