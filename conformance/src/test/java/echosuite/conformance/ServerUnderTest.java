@@ -29,7 +29,11 @@ public enum ServerUnderTest {
     /** The course's select() echo server in C (course-c/c-select.c): one process, at most FD_SETSIZE descriptors. */
     C_SELECT("c-select"),
     /** The course's echo_storeserv.c in C (course-c/c-fork.c): a process per client (about 1 MB each), a logger child. */
-    C_FORK("c-fork", 200);
+    C_FORK("c-fork", 200),
+    /** c-select's loop on epoll in C (course-c/c-epoll.c): no FD_SETSIZE limit. */
+    C_EPOLL("c-epoll"),
+    /** echo_storeserv.c with a pthread per client instead of a process (course-c/c-thread.c). */
+    C_THREAD("c-thread");
 
     /**
      * The name used by {@code ./suite server NAME}; the jar is {@code server-NAME/target/server-NAME.jar},
