@@ -160,6 +160,14 @@ void shared_init(void)
         exit(1);
     }
     memset(shm, 0, sizeof *shm);
+    /* A parent may start us with signals blocked (a shell's subshell blocks SIGCHLD): then
+     * SIGCHLD would never reach read_childproc, and zombies would stay until the end. */
+    sigset_t mine;
+    sigemptyset(&mine);
+    sigaddset(&mine, SIGCHLD);
+    sigaddset(&mine, SIGTERM);
+    sigaddset(&mine, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &mine, NULL);
 }
 
 void print_summary(void)

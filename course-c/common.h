@@ -65,6 +65,7 @@ struct shared {
     int64_t term_at_ns;         /* CLOCK_MONOTONIC of SIGTERM/SIGINT, 0 before: the logger's deadline */
 };
 extern struct shared *shm;
+/* Maps the counters, and unblocks SIGCHLD, SIGTERM and SIGINT (which a parent may have left blocked). */
 void shared_init(void);
 #define COUNT(field, n) __atomic_add_fetch(&shm->field, (n), __ATOMIC_RELAXED)
 #define READ(field) __atomic_load_n(&shm->field, __ATOMIC_RELAXED)
