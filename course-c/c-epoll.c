@@ -71,8 +71,10 @@ static void update_interest(int i)
         if (buf_size(&c->out) > 0) want |= EPOLLOUT;
         if (want == c->interest) return;
         if (!(c->interest & EPOLLIN) && (want & EPOLLIN)) c->clock_ns = now_ns();   /* waits to read again */
+        /* Watching nothing, it leaves the set: epoll reports EPOLLHUP whatever it is asked, and a
+         * client that closed while the logger is behind would wake the loop without end. */
         struct epoll_event ev = {.events = want, .data.fd = i};
-        epoll_ctl(epfd, EPOLL_CTL_MOD, i, &ev);
+        epoll_ctl(epfd, want == 0 ? EPOLL_CTL_DEL : c->interest == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, i, &ev);
         c->interest = want;
 }
 
@@ -251,7 +253,7 @@ int main(int argc, char* argv[])
                                 event.events = EPOLLIN;         /* select: FD_SET(clnt_sock, &reads) */
                                 event.data.fd = clnt_sock;
                                 epoll_ctl(epfd, EPOLL_CTL_ADD, clnt_sock, &event);
-                                clients[clnt_sock].interest = EPOLLIN;
+                                clients[clnt_sock].interest = EPOLLIN;     /* (0: not in the set) */
                                 COUNT(connections_accepted, 1);
                                 COUNT(active, 1);
                                 update_interest(clnt_sock);     /* the logger may be behind */

@@ -6,7 +6,7 @@
  *
  * Changes from the listing, and why:
  *  - the logger child reads until the pipe's end of file (the course notes' own fix, seed 001
- *    lines 1855-1870), not 10 messages; it is common.c's start_logger;
+ *    lines 1852-1870), not 10 messages; it is common.c's start_logger;
  *  - the handler children write frames of at most PIPE_BUF bytes to the pipe, not whatever
  *    read() returned: writes above PIPE_BUF from two children may interleave and tear records;
  *    the logger reassembles each child's bytes into records (common.h explains the frames);
