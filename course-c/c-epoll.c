@@ -306,14 +306,18 @@ int main(int argc, char* argv[])
         }
         close(serv_sock);
 
-        int64_t deadline = READ(term_at_ns) + SHUTDOWN_DEADLINE_NS * 2 / 3;
+        int64_t signalled = READ(term_at_ns);     /* the deadlines: common.h */
         for (i = 0; i < clients_cap; i++)
                 if (clients[i].open && !clients[i].eof) end_client(i);
         if (buf_size(&to_logger) > 0) send_to_logger();
         for (;;) {
+                int64_t now = now_ns();
+                if (now >= signalled + SHUTDOWN_CLIENTS_NS)
+                        for (i = 0; i < clients_cap; i++)
+                                if (clients[i].open) close_client(i);   /* a client that does not read its echo */
                 int waiting = buf_size(&to_logger) > 0;
                 for (i = 0; i < clients_cap && !waiting; i++) waiting = clients[i].open;
-                int64_t left = deadline - now_ns();
+                int64_t left = signalled + SHUTDOWN_PIPE_NS - now;
                 if (!waiting || left <= 0) break;
                 event_cnt = epoll_wait(epfd, events, EPOLL_SIZE, left > 100000000LL ? 100 : (int)(left / 1000000) + 1);
                 for (e = 0; e < event_cnt; e++) {
@@ -323,8 +327,6 @@ int main(int argc, char* argv[])
                                 send_echo(i);
                 }
         }
-        for (i = 0; i < clients_cap; i++)
-                if (clients[i].open) close_client(i);
         COUNT(records_lost, records_in_frames(to_logger.p + to_logger.off, buf_size(&to_logger)));
         close(logger_pipe);
         while (waitpid(logger, NULL, 0) == -1 && errno == EINTR) {}

@@ -198,19 +198,24 @@ static void stop_server(int sig)
 
 /* --- the handler child ----------------------------------------------------------------- */
 
-static volatile sig_atomic_t give_up;        /* the shutdown deadline passed */
+/* The shutdown's deadlines (common.h), kept with alarm(): at SIGTERM + 2 s the echo to a client
+ * that does not read is given up, at + 3 s (the logger reads its pipe to the end from + 2.5 s)
+ * a frame the pipe does not take. */
+static volatile sig_atomic_t give_up_client, give_up_pipe;
 
 static void child_stop(int sig)
 {
         (void)sig;
-        if (!stop) alarm(2);                 /* the rest of the deadline: blocked writes give up then */
+        if (!stop) alarm(2);
         stop = 1;
 }
 
 static void child_give_up(int sig)
 {
         (void)sig;
-        give_up = 1;
+        if (give_up_client) give_up_pipe = 1;
+        give_up_client = 1;
+        alarm(1);                            /* next deadline, or again for a write entered just before */
 }
 
 /* The seed's handler child (lines 1791-1802): read, echo, write to the logger's pipe. */
@@ -248,16 +253,16 @@ static void serve_client(int clnt_sock, int pipe_wr, const struct options *o)
                 if (str_len == -1 && errno == EINTR) continue;
                 if (str_len == -1) { COUNT(errors, 1); break; }  /* a reset */
                 if (str_len == 0) break;
-                if (write_all(clnt_sock, buf, (size_t)str_len, &give_up) == -1) {   /* seed line 1797 */
-                        if (!give_up) COUNT(errors, 1);
+                if (write_all(clnt_sock, buf, (size_t)str_len, &give_up_client) == -1) {   /* seed line 1797 */
+                        if (!give_up_client) COUNT(errors, 1);
                         framer_feed(&framer, buf, (size_t)str_len, &frames);
                         break;
                 }
                 framer_feed(&framer, buf, (size_t)str_len, &frames);
-                send_frames(pipe_wr, &frames, &give_up);         /* seed line 1798: write(fds[1], buf, str_len) */
+                send_frames(pipe_wr, &frames, &give_up_pipe);    /* seed line 1798: write(fds[1], buf, str_len) */
         }
         framer_eof(&framer, &frames);            /* protocol: the unfinished record, with '\n' */
-        send_frames(pipe_wr, &frames, &give_up);
+        send_frames(pipe_wr, &frames, &give_up_pipe);
         /* Everything owed was echoed (the writes above block until it is). The slot is free
          * before the client sees the close, so a client that connects next is not refused. */
         COUNT(active, -1);

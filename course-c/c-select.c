@@ -305,16 +305,20 @@ int main(int argc, char* argv[])
 
         /* protocol: end every connection as at its EOF: log its unfinished record, send what it
          * is owed until the deadline, close; then hand the logger the rest and wait for it. */
-        int64_t deadline = READ(term_at_ns) + SHUTDOWN_DEADLINE_NS * 2 / 3;
+        int64_t signalled = READ(term_at_ns);     /* the deadlines: common.h */
         for (i = 0; i < fd_max + 1; i++)
                 if (clients[i].open && !clients[i].eof) end_client(i, &reads);
         for (;;) {
+                int64_t now = now_ns();
+                if (now >= signalled + SHUTDOWN_CLIENTS_NS)
+                        for (i = 0; i < fd_max + 1; i++)
+                                if (clients[i].open) close_client(i, &reads);   /* a client that does not read its echo */
                 FD_ZERO(&cpy_writes);
                 int waiting = 0;
                 for (i = 0; i < fd_max + 1; i++)
                         if (clients[i].open) { FD_SET(i, &cpy_writes); waiting = 1; }
                 if (buf_size(&to_logger) > 0) { FD_SET(logger_pipe, &cpy_writes); waiting = 1; }
-                int64_t left = deadline - now_ns();
+                int64_t left = signalled + SHUTDOWN_PIPE_NS - now;
                 if (!waiting || left <= 0) break;
                 timeout.tv_sec = 0;
                 timeout.tv_usec = left > 100000000LL ? 100000 : (long)(left / 1000);
@@ -323,8 +327,6 @@ int main(int argc, char* argv[])
                 for (i = 0; i < fd_max + 1; i++)
                         if (clients[i].open && FD_ISSET(i, &cpy_writes)) send_echo(i, &reads);
         }
-        for (i = 0; i < fd_max + 1; i++)
-                if (clients[i].open) close_client(i, &reads);   /* a client that does not read its echo */
         COUNT(records_lost, records_in_frames(to_logger.p + to_logger.off, buf_size(&to_logger)));
         close(logger_pipe);                     /* the logger's end of file */
         while (waitpid(logger, NULL, 0) == -1 && errno == EINTR) {}

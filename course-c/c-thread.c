@@ -42,7 +42,7 @@ static long slots_cap;
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t slots_empty = PTHREAD_COND_INITIALIZER;
 
-static volatile sig_atomic_t stop, give_up;
+static volatile sig_atomic_t stop, give_up_client, give_up_pipe;   /* the shutdown's deadlines (common.h) */
 static int serv_sock = -1;
 static int pipe_wr;
 static struct options o;
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
         close(serv_sock);                       /* seed line 1810 */
 
         /* protocol: every connection ends as at its client's EOF: its thread reads end of file. */
-        int64_t deadline = READ(term_at_ns) + SHUTDOWN_DEADLINE_NS * 2 / 3;
+        int64_t signalled = READ(term_at_ns);
         pthread_mutex_lock(&slots_lock);
         for (long i = 0; i < slots_cap; i++)
                 if (slots[i].used) shutdown(slots[i].fd, SHUT_RD);
@@ -166,10 +166,13 @@ int main(int argc, char **argv)
                 t.tv_nsec += 100 * 1000000L;
                 if (t.tv_nsec >= 1000000000L) { t.tv_sec++; t.tv_nsec -= 1000000000L; }
                 pthread_cond_timedwait(&slots_empty, &slots_lock, &t);
-                if (now_ns() >= deadline && !give_up) {
-                        /* threads still blocked writing to a client that does not read, or to a full
-                         * pipe: they give up what they could not send */
-                        give_up = 1;
+                int64_t now = now_ns();
+                if (now >= signalled + SHUTDOWN_CLIENTS_NS) {
+                        /* threads still blocked writing to a client that does not read, or (later) to a
+                         * pipe the logger no longer reads: they give up what they could not send
+                         * (interrupted again every 100 ms, for a write entered just before the flag) */
+                        give_up_client = 1;
+                        if (now >= signalled + SHUTDOWN_PIPE_NS) give_up_pipe = 1;
                         for (long i = 0; i < slots_cap; i++)
                                 if (slots[i].used) {
                                         shutdown(slots[i].fd, SHUT_RDWR);
@@ -203,20 +206,21 @@ static void *handle_clnt(void *arg)
                         if (ready == -1 && errno == EINTR) continue;
                         if (ready == 0) { COUNT(connections_timed_out, 1); break; }
                 }
+                if (stop) break;                /* protocol: at SIGTERM, as if the client sent EOF */
                 str_len = read(clnt_sock, buf, BUF_SIZE);        /* seed line 1795 */
-                if (str_len == -1 && errno == EINTR && !give_up) continue;
-                if (str_len == -1) { if (!give_up) COUNT(errors, 1); break; }
+                if (str_len == -1 && errno == EINTR && !give_up_client) continue;
+                if (str_len == -1) { if (!give_up_client) COUNT(errors, 1); break; }
                 if (str_len == 0) break;
-                if (write_all(clnt_sock, buf, (size_t)str_len, &give_up) == -1) {   /* seed line 1797 */
-                        if (!give_up) COUNT(errors, 1);
+                if (write_all(clnt_sock, buf, (size_t)str_len, &give_up_client) == -1) {   /* seed line 1797 */
+                        if (!give_up_client) COUNT(errors, 1);
                         framer_feed(&framer, buf, (size_t)str_len, &frames);
                         break;
                 }
                 framer_feed(&framer, buf, (size_t)str_len, &frames);
-                send_frames(pipe_wr, &frames, &give_up);         /* seed line 1798 */
+                send_frames(pipe_wr, &frames, &give_up_pipe);    /* seed line 1798 */
         }
         framer_eof(&framer, &frames);
-        send_frames(pipe_wr, &frames, &give_up);
+        send_frames(pipe_wr, &frames, &give_up_pipe);
         buf_free(&frames);
         pthread_mutex_lock(&slots_lock);
         COUNT(active, -1);                      /* the slot is free before the client sees the close */

@@ -316,7 +316,10 @@ int send_frames(int pipe_fd, struct buf *frames, volatile sig_atomic_t *give_up)
         uint32_t header[2];
         memcpy(header, frames->p + frames->off, sizeof header);
         size_t n = FRAME_HEADER + header[1];
-        ssize_t w = write(pipe_fd, frames->p + frames->off, n);    /* n <= PIPE_BUF: all or nothing */
+        ssize_t w = -1;
+        errno = EINTR;
+        if (!(give_up && *give_up))                                 /* given up: no write that may block */
+            w = write(pipe_fd, frames->p + frames->off, n);         /* n <= PIPE_BUF: all or nothing */
         if (w == (ssize_t)n) {
             buf_consume(frames, n);
             continue;
@@ -332,7 +335,9 @@ int send_frames(int pipe_fd, struct buf *frames, volatile sig_atomic_t *give_up)
 int write_all(int fd, const char *data, size_t n, volatile sig_atomic_t *give_up)
 {
     while (n > 0) {
-        ssize_t w = write(fd, data, n);
+        ssize_t w = -1;
+        errno = EINTR;
+        if (!(give_up && *give_up)) w = write(fd, data, n);       /* given up: no write that may block */
         if (w > 0) {
             COUNT(bytes_echoed, w);
             data += w;
@@ -523,6 +528,7 @@ static void logger_main(int pipe_rd)
     }
 
     /* The course's logger, fixed: "while (1) { len = read(fds[0], ...); if (len <= 0) break; ..." */
+    int eof = 0;
     for (;;) {
         pthread_mutex_lock(&lg.lock);
         int full = (long)(buf_size(&lg.backlog) + lg.writing_len) >= lg.max_backlog;
@@ -535,14 +541,20 @@ static void logger_main(int pipe_rd)
         }
         pthread_mutex_unlock(&lg.lock);
         watch_the_writer();
-        if (full) continue;
+        if (full) {
+            /* Full, so the pipe is not read and its end of file not seen: the shutdown deadline
+             * is watched here, or a storage that never recovers would keep the server for ever. */
+            int64_t signalled = __atomic_load_n(&shm->term_at_ns, __ATOMIC_SEQ_CST);
+            if (signalled && now_ns() >= signalled + SHUTDOWN_LOG_NS) break;
+            continue;
+        }
 
         struct pollfd pfd = {pipe_rd, POLLIN, 0};
         if (poll(&pfd, 1, 100) <= 0) continue;
         char chunk[65536];
         ssize_t len = read(pipe_rd, chunk, sizeof chunk);
         if (len == -1 && errno == EINTR) continue;
-        if (len <= 0) break;
+        if (len <= 0) { eof = 1; break; }
         buf_append(&in, chunk, (size_t)len);
         long records = 0;
         while (buf_size(&in) >= FRAME_HEADER) {
@@ -562,9 +574,31 @@ static void logger_main(int pipe_rd)
         }
     }
 
+    /* Given up at the deadline with the pipe unread: what it still holds is lost, and what the
+     * servers still send (they keep sending until SHUTDOWN_PIPE_NS): read it to the end. */
+    long unread = 0;
+    int64_t drain_until = __atomic_load_n(&shm->term_at_ns, __ATOMIC_SEQ_CST) + SHUTDOWN_PIPE_NS + 500000000LL;
+    while (!eof && now_ns() < drain_until) {
+        struct pollfd pfd = {pipe_rd, POLLIN, 0};
+        if (poll(&pfd, 1, 100) <= 0) continue;
+        char chunk[65536];
+        ssize_t len = read(pipe_rd, chunk, sizeof chunk);
+        if (len == -1 && errno == EINTR) continue;
+        if (len <= 0) { eof = 1; break; }
+        buf_append(&in, chunk, (size_t)len);
+        while (buf_size(&in) >= FRAME_HEADER) {
+            uint32_t header[2];
+            memcpy(header, in.p + in.off, sizeof header);
+            if (buf_size(&in) < FRAME_HEADER + header[1]) break;
+            take_frame(header[0], in.p + in.off + FRAME_HEADER, header[1], &whole, &unread);
+            buf_consume(&in, FRAME_HEADER + header[1]);
+        }
+        buf_consume(&whole, buf_size(&whole));
+    }
+
     /* End of file: every server process has closed the pipe. Write the rest until the deadline. */
     int64_t signalled = __atomic_load_n(&shm->term_at_ns, __ATOMIC_SEQ_CST);
-    int64_t deadline = (signalled ? signalled : now_ns()) + SHUTDOWN_DEADLINE_NS;
+    int64_t deadline = (signalled ? signalled : now_ns()) + SHUTDOWN_LOG_NS;
     pthread_mutex_lock(&lg.lock);
     lg.eof = 1;
     pthread_cond_signal(&lg.have_data);
@@ -578,7 +612,9 @@ static void logger_main(int pipe_rd)
         watch_the_writer();
         pthread_mutex_lock(&lg.lock);
     }
-    long lost = unfinished_records();           /* begun by a process that was killed mid-record */
+    /* unfinished at the pipe's end: begun by a process killed mid-record (before the end of file,
+     * the rest of such a record may still be on its way, and is counted where it is) */
+    long lost = unread + (eof ? unfinished_records() : 0);
     if (!lg.writer_done) {
         lost += lg.records_in - READ(records_logged);
         off_t whole_at = __atomic_load_n(&lg.whole_offset, __ATOMIC_SEQ_CST);

@@ -71,9 +71,16 @@ void shared_init(void);
 #define READ(field) __atomic_load_n(&shm->field, __ATOMIC_RELAXED)
 void print_summary(void);
 
-/* Seconds the shutdown may take, counted from the signal: every record is written or given up
- * by then (the protocol's 3 s), and every connection is closed. */
-#define SHUTDOWN_DEADLINE_NS (3LL * 1000000000LL)
+/* The shutdown's deadlines, counted from the signal (the protocol: exit within 5 s):
+ *  - CLIENTS: echo owed to a client that does not read is given up, its connection closed;
+ *  - LOG: the logger gives up the records its storage has not taken (the protocol's 3 s at most),
+ *    counts them in recordsLost, and then reads its pipe to the end, counting what it still
+ *    holds: so the servers' last frames always reach it, and each record is counted in one place;
+ *  - PIPE: a server gives up a frame the pipe does not take (only if the logger is gone), and
+ *    counts its records lost itself. */
+#define SHUTDOWN_CLIENTS_NS (2000LL * 1000000LL)
+#define SHUTDOWN_LOG_NS     (2500LL * 1000000LL)
+#define SHUTDOWN_PIPE_NS    (3500LL * 1000000LL)
 int64_t now_ns(void);
 /* Async-signal-safe: records the moment of the first SIGTERM/SIGINT. */
 void note_signal_time(void);
@@ -108,8 +115,8 @@ void framer_eof(struct framer *f, struct buf *frames);
 long records_in_frames(const char *frames, size_t len);
 
 /* Writes whole frames from `frames` to the (blocking) pipe, each in one write(): atomic. A
- * write interrupted by a signal is retried unless *give_up is set; then the records whose
- * frames were not written are added to recordsLost and -1 is returned. */
+ * write interrupted by a signal is retried unless *give_up is set (SHUTDOWN_PIPE_NS passed);
+ * then the records whose frames were not written are added to recordsLost and -1 is returned. */
 int send_frames(int pipe_fd, struct buf *frames, volatile sig_atomic_t *give_up);
 
 /* --- the logger child (seed 001, echo_storeserv.c lines 1763-1777, bug fixed) ----------- */
