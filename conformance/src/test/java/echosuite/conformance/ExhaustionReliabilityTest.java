@@ -125,7 +125,8 @@ class ExhaustionReliabilityTest {
         return switch (server) {
             case THREADED -> 30;                      // a thread per client: 30 of the 60 clients
             case FORKING, FORKING_SPARES_0 -> 100;    // a JVM of a few dozen threads per client (a warm spare is replaced)
-            case VIRTUALTHREADS, SELECTOR, SELECTOR_2_REACTORS, FORKING_PREFORK -> 0;
+            case C_FORK, C_THREAD -> 30;               // a process or a thread per client: 30 of the 60 clients
+            case VIRTUALTHREADS, SELECTOR, SELECTOR_2_REACTORS, FORKING_PREFORK, C_SELECT, C_EPOLL -> 0;
         };
     }
 

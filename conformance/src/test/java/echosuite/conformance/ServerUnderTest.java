@@ -23,15 +23,26 @@ public enum ServerUnderTest {
     SELECTOR("selector"),
     SELECTOR_2_REACTORS("selector", "--reactors", "2"),
     /** A JVM per client (about 40 MB resident, 0.1 s of CPU to start each): the reliability tests hold at most 32 at once.
-     *  By default four of them are warm spares, started ahead of time and handed their client over SCM_RIGHTS. */
+     *  By default some of them are warm spares (--spares), started ahead of time and handed their client over SCM_RIGHTS. */
     FORKING("forking", 32),
     /** The same without spares: every child is started on accept, as echo_storeserv.c does. */
     FORKING_SPARES_0("forking", 32, "--spares", "0"),
     /** 8 preforked children serve 8 clients at once; the rest wait in the backlog, so tests that
      *  hold clients open keep two children free for the client they check. */
-    FORKING_PREFORK("forking", 6, "--prefork", "8");
+    FORKING_PREFORK("forking", 6, "--prefork", "8"),
+    /** The course's select() echo server in C (course-c/c-select.c): one process, at most FD_SETSIZE descriptors. */
+    C_SELECT("c-select"),
+    /** The course's echo_storeserv.c in C (course-c/c-fork.c): a process per client (about 1 MB each), a logger child. */
+    C_FORK("c-fork", 200),
+    /** c-select's loop on epoll in C (course-c/c-epoll.c): no FD_SETSIZE limit. */
+    C_EPOLL("c-epoll"),
+    /** echo_storeserv.c with a pthread per client instead of a process (course-c/c-thread.c). */
+    C_THREAD("c-thread");
 
-    /** The name used by {@code ./suite server NAME}; the jar is {@code server-NAME/target/server-NAME.jar}. */
+    /**
+     * The name used by {@code ./suite server NAME}; the jar is {@code server-NAME/target/server-NAME.jar},
+     * or, for the course's C servers (names starting {@code c-}), the executable {@code course-c/build/NAME}.
+     */
     public final String name;
     /** Arguments added to every start (a mode such as {@code --prefork 8}). */
     public final List<String> modeArgs;
@@ -72,7 +83,23 @@ public enum ServerUnderTest {
      * soon as the child serving it holds it, and each child holds one client.
      */
     public boolean holdsEveryClientSocket() {
-        return !name.equals("forking");
+        return !name.equals("forking") && !name.equals("c-fork");
+    }
+
+    /** True for the course's C servers (course-c/), which run as native executables built by make. */
+    public boolean isCourseC() {
+        return name.startsWith("c-");
+    }
+
+    /**
+     * The command that starts this server with its mode arguments: {@code java -jar JAR}, or the
+     * course's C executable, which {@link CourseC#executable} builds with make on first use.
+     */
+    private ServerCommand program() {
+        if (!isCourseC()) return ServerCommand.jar(jar(), modeArgs);
+        List<String> words = new java.util.ArrayList<>(List.of(CourseC.executable(name).toString()));
+        words.addAll(modeArgs);
+        return ServerCommand.of(words);
     }
 
     /** The runnable jar built by the reactor. */
@@ -114,11 +141,11 @@ public enum ServerUnderTest {
 
     /** Runs it with exactly {@code args} (a bad command line) and waits for its exit. */
     public ServerProcess.Exit runToExit(String... args) throws Exception {
-        return ServerProcess.runToExit(ServerCommand.jar(jar(), modeArgs).args(args));
+        return ServerProcess.runToExit(program().args(args));
     }
 
     private ServerCommand command(Path log, String... args) {
-        return ServerCommand.jar(jar(), modeArgs).log(log).args(args);
+        return program().log(log).args(args);
     }
 
     @Override
