@@ -16,77 +16,83 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The reader against this test JVM and a child it starts: {@code sleep 600}, which does nothing
- * a reading could race with, started before each test and killed by pid after it.
+ * The reader against this test JVM and a child it starts before each test and kills by pid
+ * after it: {@code cat}, blocked reading its stdin. Each test starts reading only once the child
+ * has echoed a first line, so its start-up (the dynamic loader and the locale files it opens and
+ * closes again) is over and nothing it does can race with a reading.
  */
 class ProcFsTest {
 
     private final ProcFs proc = new ProcFs();
     private final long self = ProcessHandle.current().pid();
-    private Process sleep;
+    private Process child;
 
     @BeforeEach
     void startChild() throws IOException {
-        sleep = new ProcessBuilder("sleep", "600").start();
+        child = new ProcessBuilder("cat").start();
+        child.getOutputStream().write("ready\n".getBytes(StandardCharsets.US_ASCII));
+        child.getOutputStream().flush();
+        byte[] echo = child.getInputStream().readNBytes(6);
+        assertEquals("ready\n", new String(echo, StandardCharsets.US_ASCII), "cat echoes its first line");
     }
 
     @AfterEach
     void stopChild() throws InterruptedException {
-        sleep.destroyForcibly();
-        sleep.waitFor(10, TimeUnit.SECONDS);
+        child.destroyForcibly();
+        child.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Test
     void theTreeOfThisJvmHoldsItsChildAndTheChildsOwnTreeIsItself() {
         List<ProcStat> tree = proc.tree(self);
         assertEquals(self, tree.getFirst().pid(), "the root comes first");
-        assertTrue(tree.stream().anyMatch(s -> s.pid() == sleep.pid()), "the child is in the tree: " + tree);
-        assertTrue(proc.children(self).stream().anyMatch(s -> s.pid() == sleep.pid()), "and among the children");
-        assertEquals(List.of(sleep.pid()), proc.tree(sleep.pid()).stream().map(ProcStat::pid).toList(),
-                "sleep has no children");
+        assertTrue(tree.stream().anyMatch(s -> s.pid() == child.pid()), "the child is in the tree: " + tree);
+        assertTrue(proc.children(self).stream().anyMatch(s -> s.pid() == child.pid()), "and among the children");
+        assertEquals(List.of(child.pid()), proc.tree(child.pid()).stream().map(ProcStat::pid).toList(),
+                "cat has no children");
     }
 
     @Test
     void theChildsStatNamesItsParentAndOneSleepingThread() throws IOException {
-        ProcStat s = proc.stat(sleep.pid());
-        assertEquals(sleep.pid(), s.pid());
+        ProcStat s = proc.stat(child.pid());
+        assertEquals(child.pid(), s.pid());
         assertEquals(self, s.ppid());
-        assertEquals(1, s.threads(), "sleep is single-threaded");
+        assertEquals(1, s.threads(), "cat is single-threaded");
         assertFalse(s.zombie());
         assertTrue(proc.stat(self).threads() > 1, "a JVM runs several threads");
-        assertEquals(1, proc.status(sleep.pid()).threads(), "status agrees with stat");
+        assertEquals(1, proc.status(child.pid()).threads(), "status agrees with stat");
     }
 
     @Test
     void descriptorsAreCountedAndTheirTargetsRead() throws IOException {
-        int count = proc.fdCount(sleep.pid());
-        List<String> targets = proc.fdTargets(sleep.pid());
+        int count = proc.fdCount(child.pid());
+        List<String> targets = proc.fdTargets(child.pid());
         // stdin, stdout and stderr are the pipes ProcessBuilder made.
-        assertTrue(count >= 3, "sleep holds at least stdin, stdout, stderr: " + count);
-        assertEquals(count, targets.size(), "sleep opens nothing meanwhile: " + targets);
+        assertTrue(count >= 3, "cat holds at least stdin, stdout, stderr: " + count);
+        assertEquals(count, targets.size(), "cat opens nothing meanwhile: " + targets);
         assertTrue(targets.stream().filter(t -> t.startsWith("pipe:[")).count() >= 3, "its std streams are pipes: " + targets);
-        assertTrue(proc.fdTarget(sleep.pid(), 0).startsWith("pipe:["), "one descriptor's target: its stdin");
-        assertTrue(targets.contains(proc.fdTarget(sleep.pid(), 2)), "is one of the listed targets");
+        assertTrue(proc.fdTarget(child.pid(), 0).startsWith("pipe:["), "one descriptor's target: its stdin");
+        assertTrue(targets.contains(proc.fdTarget(child.pid(), 2)), "is one of the listed targets");
         assertTrue(proc.fdCount(self) > 3, "this JVM holds its jars and more");
     }
 
     @Test
     void memoryIsResidentAndPssNeverAboveRss() throws IOException {
-        for (long pid : new long[] {self, sleep.pid()}) {
+        for (long pid : new long[] {self, child.pid()}) {
             SmapsRollup m = proc.smapsRollup(pid);
             assertTrue(m.rssBytes() > 0 && m.rssBytes() % 1024 == 0, pid + ": " + m);
             assertTrue(m.pssBytes() > 0 && m.pssBytes() <= m.rssBytes(), pid + ": " + m);
             ProcStatus st = proc.status(pid);
             assertTrue(st.vmRssBytes() > 0 && st.vmHwmBytes() >= st.vmRssBytes(), pid + ": " + st);
         }
-        // sleep shares libc's pages with this JVM (and every other process), so PSS splits them.
-        SmapsRollup child = proc.smapsRollup(sleep.pid());
-        assertTrue(child.pssBytes() < child.rssBytes(), "shared pages are split in PSS: " + child);
+        // cat shares libc's pages with this JVM (and every other process), so PSS splits them.
+        SmapsRollup rollup = proc.smapsRollup(child.pid());
+        assertTrue(rollup.pssBytes() < rollup.rssBytes(), "shared pages are split in PSS: " + rollup);
     }
 
     @Test
     void cmdlineAndEnvironmentAreTheOnesTheChildWasStartedWith() throws Exception {
-        assertEquals(List.of("sleep", "600"), proc.cmdline(sleep.pid()));
+        assertEquals(List.of("cat"), proc.cmdline(child.pid()));
         ProcessBuilder b = new ProcessBuilder("sleep", "600");
         b.environment().clear();
         b.environment().put("ECHOSUITE_PROCFS_TEST", "a b=c");
@@ -121,9 +127,9 @@ class ProcFsTest {
 
     @Test
     void aGoneProcessReadsAsNoSuchFileAndLeavesTheTree() throws Exception {
-        long pid = sleep.pid();
-        sleep.destroyForcibly();
-        sleep.waitFor();   // reaped: its /proc entry is gone
+        long pid = child.pid();
+        child.destroyForcibly();
+        child.waitFor();   // reaped: its /proc entry is gone
         assertThrows(NoSuchFileException.class, () -> proc.stat(pid));
         assertThrows(NoSuchFileException.class, () -> proc.smapsRollup(pid));
         assertThrows(NoSuchFileException.class, () -> proc.fdCount(pid));
