@@ -33,9 +33,11 @@ final class AnchorBuild {
     private final PrintStream console;
     private String cOutcome;
     private String nettyOutcome;
+    private final CourseCBuild courseC;
 
     AnchorBuild(Path projectRoot, PrintStream console) {
         this.projectRoot = projectRoot;
+        this.courseC = new CourseCBuild(projectRoot);
         String env = System.getenv(ENV);
         this.source = env != null && !env.isBlank() ? Path.of(env).toAbsolutePath().normalize()
                 : projectRoot.resolve("../shared/anchors").normalize();
@@ -60,6 +62,7 @@ final class AnchorBuild {
         return switch (spec.origin()) {
             case PROJECT -> Files.isRegularFile(spec.artifact(projectRoot)) ? null
                     : "not built (" + projectRoot.relativize(spec.artifact(projectRoot)) + " is missing; ./suite build builds it)";
+            case COURSE_C -> courseC.unavailable();
             case C_ANCHOR -> c();
             case NETTY_ANCHOR -> netty();
         };

@@ -26,6 +26,10 @@ final class ServerCatalog {
             ServerSpec.project("virtualthreads", "virtualthreads", List.of(), "a virtual thread per connection"),
             ServerSpec.project("selector", "selector", List.of(), "one NIO selector reactor (--reactors 1, the default)"),
             ServerSpec.project("forking", "forking", List.of(), "a process per connection, 2 warm spares, AOT cache (defaults)"),
+            ServerSpec.courseC("c-fork", "the course's echo_storeserv.c: fork() per connection, a logger child behind a pipe"),
+            ServerSpec.courseC("c-select", "the course's select() echo server (at most FD_SETSIZE descriptors)"),
+            ServerSpec.courseC("c-epoll", "the course's select() loop on epoll"),
+            ServerSpec.courseC("c-thread", "the course's pthread per connection"),
             ServerSpec.project("forking-spawn", "forking", List.of("--spares", "0"),
                     "--spares 0: a process started on accept (echo_storeserv.c)"),
             ServerSpec.project("forking-prefork", "forking", List.of("--prefork", "8"),
@@ -79,20 +83,27 @@ final class ServerCatalog {
         lines.add("Groups:");
         GROUPS.forEach((name, members) -> lines.add(String.format("  %-" + width + "s  %s", name, switch (name) {
             case "anchors" -> "the anchor-c-* servers and anchor-netty";
-            case "c" -> "the anchor-c-* servers";
+            case "c" -> "the course's C servers (course-c/)";
+            case "anchors-c" -> "the anchor-c-* servers";
             case "all" -> "every server above";
             default -> String.join(",", members);
         })));
         return lines;
     }
 
+    private static List<String> originOf(ServerSpec.Origin origin) {
+        return SPECS.stream().filter(s -> s.origin() == origin).map(ServerSpec::name).toList();
+    }
+
     private static Map<String, List<String>> groups() {
         Map<String, List<String>> g = new LinkedHashMap<>();
         g.put("java", JAVA);
-        g.put("variants", SPECS.stream().filter(s -> !s.isAnchor() && !JAVA.contains(s.name())).map(ServerSpec::name).toList());
+        g.put("c", originOf(ServerSpec.Origin.COURSE_C));
+        g.put("variants", SPECS.stream().filter(s -> s.origin() == ServerSpec.Origin.PROJECT && !JAVA.contains(s.name()))
+                .map(ServerSpec::name).toList());
         g.put("anchors", SPECS.stream().filter(ServerSpec::isAnchor).map(ServerSpec::name).toList());
-        g.put("c", SPECS.stream().filter(s -> s.origin() == ServerSpec.Origin.C_ANCHOR).map(ServerSpec::name).toList());
-        g.put("all", Stream.of(JAVA, g.get("variants"), g.get("anchors")).flatMap(List::stream).toList());
+        g.put("anchors-c", originOf(ServerSpec.Origin.C_ANCHOR));
+        g.put("all", Stream.of(JAVA, g.get("c"), g.get("variants"), g.get("anchors")).flatMap(List::stream).toList());
         return Collections.unmodifiableMap(g);
     }
 }

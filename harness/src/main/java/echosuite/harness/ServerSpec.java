@@ -5,15 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A server the harness can run, by name: a project server (possibly with options, a variant) or
- * an anchor, a reference server built from {@code ../shared/anchors} ({@link AnchorBuild}).
- * Each starts on a free port with the log file it is given and prints {@code listening on
- * HOST:PORT}; only the project's servers print a {@code summary} line when they stop.
+ * A server the harness can run, by name: a project server (possibly with options, a variant), one
+ * of the course's C servers ({@code course-c/}, {@link CourseCBuild}), or an anchor, a reference
+ * server built from {@code ../shared/anchors} ({@link AnchorBuild}). Each starts on a free port
+ * with the log file it is given and prints {@code listening on HOST:PORT}; the project's and the
+ * course's servers print a {@code summary} line when they stop, the anchors do not.
  *
  * @param name        the name on the command line and in the tables, e.g. {@code forking-prefork}
  * @param origin      where its program comes from
- * @param program     project: the module's short name ({@code forking}); C anchor: the binary's
- *                    name ({@code epoll_server}); Netty anchor: unused
+ * @param program     project: the module's short name ({@code forking}); course C server: its
+ *                    executable's name ({@code c-select}); C anchor: the binary's name
+ *                    ({@code epoll_server}); Netty anchor: unused
  * @param options     the options that make it this variant, before the port and log options
  * @param description what it is, in a few words, for {@code --help} and the docs
  */
@@ -23,6 +25,8 @@ record ServerSpec(String name, Origin origin, String program, List<String> optio
     enum Origin {
         /** {@code server-PROGRAM/target/server-PROGRAM.jar}, started with the harness's JVM and its options. */
         PROJECT,
+        /** A course C server, {@code course-c/build/PROGRAM}, which speaks the protocol's options. */
+        COURSE_C,
         /** A C program of the anchors, {@code target/anchors/c/PROGRAM}. */
         C_ANCHOR,
         /** The anchors' Netty server, {@code target/anchors/netty-echo/target/netty-echo.jar}. */
@@ -31,6 +35,10 @@ record ServerSpec(String name, Origin origin, String program, List<String> optio
 
     static ServerSpec project(String name, String module, List<String> options, String description) {
         return new ServerSpec(name, Origin.PROJECT, module, List.copyOf(options), description);
+    }
+
+    static ServerSpec courseC(String name, String description) {
+        return new ServerSpec(name, Origin.COURSE_C, name, List.of(), description);
     }
 
     static ServerSpec cAnchor(String name, String binary, List<String> options, String description) {
@@ -43,17 +51,18 @@ record ServerSpec(String name, Origin origin, String program, List<String> optio
 
     /** Whether it prints the protocol's {@code summary} line on SIGTERM (the anchors do not). */
     boolean printsSummary() {
-        return origin == Origin.PROJECT;
+        return origin == Origin.PROJECT || origin == Origin.COURSE_C;
     }
 
     boolean isAnchor() {
-        return origin != Origin.PROJECT;
+        return origin == Origin.C_ANCHOR || origin == Origin.NETTY_ANCHOR;
     }
 
     /** The jar or binary it runs, under {@code projectRoot}. */
     Path artifact(Path projectRoot) {
         return switch (origin) {
             case PROJECT -> projectRoot.resolve("server-" + program).resolve("target").resolve("server-" + program + ".jar");
+            case COURSE_C -> CourseCBuild.executable(projectRoot, program);
             case C_ANCHOR -> AnchorBuild.cDir(projectRoot).resolve(program);
             case NETTY_ANCHOR -> AnchorBuild.nettyJar(projectRoot);
         };
@@ -71,6 +80,11 @@ record ServerSpec(String name, Origin origin, String program, List<String> optio
                 cmd.add(java.toString());
                 cmd.addAll(jvmOptions);
                 cmd.addAll(List.of("-jar", artifact(projectRoot).toString()));
+                cmd.addAll(options);
+                cmd.addAll(List.of("--port", "0", "--log", log.toString()));
+            }
+            case COURSE_C -> {
+                cmd.add(artifact(projectRoot).toString());
                 cmd.addAll(options);
                 cmd.addAll(List.of("--port", "0", "--log", log.toString()));
             }

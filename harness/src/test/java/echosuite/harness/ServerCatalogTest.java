@@ -42,6 +42,8 @@ class ServerCatalogTest {
     void anAnchorRunsFromTargetAnchorsWithTheAnchorsOptionsAndPrintsNoSummary() {
         assertEquals(List.of("/p/target/anchors/c/epoll_server", "-t", "1", "-p", "0", "-l", "/tmp/x.log"), command("anchor-c-epoll"));
         assertEquals(List.of("/p/target/anchors/c/fork_server", "-p", "0", "-l", "/tmp/x.log"), command("anchor-c-fork"));
+        assertEquals(List.of("/p/course-c/build/c-select", "--port", "0", "--log", "/tmp/x.log"), command("c-select"),
+                "a course C server takes the protocol's options, without a JVM");
         assertEquals(List.of("/jdk/bin/java", "-jar", "/p/target/anchors/netty-echo/target/netty-echo.jar", "-p", "0", "-l", "/tmp/x.log"),
                 command("anchor-netty"), "the Netty anchor runs as the anchors ran it: without the project's JVM options");
         assertFalse(ServerCatalog.named("anchor-c-select").printsSummary());
@@ -53,8 +55,10 @@ class ServerCatalogTest {
                 ServerCatalog.resolve(List.of("java")).stream().map(ServerSpec::name).toList());
         assertEquals(List.of("anchor-c-thread", "threaded", "virtualthreads", "selector", "forking"),
                 ServerCatalog.resolve(List.of("anchor-c-thread", "threaded", "java")).stream().map(ServerSpec::name).toList());
+        assertEquals(List.of("c-fork", "c-select", "c-epoll", "c-thread"),
+                ServerCatalog.resolve(List.of("c")).stream().map(ServerSpec::name).toList(), "c: the course's C servers");
         assertEquals(List.of("anchor-c-fork", "anchor-c-select", "anchor-c-epoll", "anchor-c-thread"),
-                ServerCatalog.resolve(List.of("c")).stream().map(ServerSpec::name).toList());
+                ServerCatalog.resolve(List.of("anchors-c")).stream().map(ServerSpec::name).toList());
         assertEquals(ServerCatalog.names(), ServerCatalog.resolve(List.of("all")).stream().map(ServerSpec::name).toList(),
                 "all: every server of the catalog");
     }
@@ -72,8 +76,8 @@ class ServerCatalogTest {
     @Test
     void anUnknownNameIsOneSentenceListingTheNames() {
         UsageError e = assertThrows(UsageError.class, () -> ServerCatalog.resolve(List.of("selector", "nginx")));
-        assertTrue(e.getMessage().startsWith("unknown server 'nginx'; choose from threaded, virtualthreads, selector, forking, forking-spawn,"),
+        assertTrue(e.getMessage().startsWith("unknown server 'nginx'; choose from threaded, virtualthreads, selector, forking, c-fork,"),
                 e.getMessage());
-        assertTrue(e.getMessage().endsWith(", or a group: java, variants, anchors, c, all."), e.getMessage());
+        assertTrue(e.getMessage().endsWith(", or a group: java, c, variants, anchors, anchors-c, all."), e.getMessage());
     }
 }
