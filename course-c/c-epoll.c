@@ -113,23 +113,7 @@ static void send_echo(int i)
 static void send_to_logger(void)
 {
         int was_behind = buf_size(&to_logger) >= PIPE_BOUND;
-        while (buf_size(&to_logger) > 0) {
-                size_t n = 0;
-                while (n < buf_size(&to_logger)) {
-                        uint32_t header[2];
-                        memcpy(header, to_logger.p + to_logger.off + n, sizeof header);
-                        if (n + FRAME_HEADER + header[1] > PIPE_BUF) break;
-                        n += FRAME_HEADER + header[1];
-                }
-                ssize_t w = write(logger_pipe, to_logger.p + to_logger.off, n);
-                if (w == (ssize_t)n) { buf_consume(&to_logger, n); continue; }
-                if (w == -1 && (errno == EAGAIN || errno == EINTR)) break;
-                fprintf(stderr, "the logger's pipe failed: %s; the records waiting for it are lost\n", strerror(errno));
-                COUNT(errors, 1);
-                COUNT(records_lost, records_in_frames(to_logger.p + to_logger.off, buf_size(&to_logger)));
-                buf_consume(&to_logger, buf_size(&to_logger));
-                break;
-        }
+        send_frames_ready(logger_pipe, &to_logger);
         struct epoll_event ev = {.events = buf_size(&to_logger) > 0 ? EPOLLOUT : 0, .data.fd = logger_pipe};
         epoll_ctl(epfd, EPOLL_CTL_MOD, logger_pipe, &ev);
         if (was_behind != (buf_size(&to_logger) >= PIPE_BOUND))      /* every client's reading changes */

@@ -103,23 +103,7 @@ static void send_echo(int i, fd_set *reads)
  * bytes (atomic: the logger never sees half a frame). */
 static void send_to_logger(void)
 {
-        while (buf_size(&to_logger) > 0) {
-                size_t n = 0;
-                while (n < buf_size(&to_logger)) {
-                        uint32_t header[2];
-                        memcpy(header, to_logger.p + to_logger.off + n, sizeof header);
-                        if (n + FRAME_HEADER + header[1] > PIPE_BUF) break;
-                        n += FRAME_HEADER + header[1];
-                }
-                ssize_t w = write(logger_pipe, to_logger.p + to_logger.off, n);
-                if (w == (ssize_t)n) { buf_consume(&to_logger, n); continue; }
-                if (w == -1 && (errno == EAGAIN || errno == EINTR)) return;
-                fprintf(stderr, "the logger's pipe failed: %s; the records waiting for it are lost\n", strerror(errno));
-                COUNT(errors, 1);
-                COUNT(records_lost, records_in_frames(to_logger.p + to_logger.off, buf_size(&to_logger)));
-                buf_consume(&to_logger, buf_size(&to_logger));
-                return;
-        }
+        send_frames_ready(logger_pipe, &to_logger);
 }
 
 int main(int argc, char* argv[])

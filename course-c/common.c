@@ -310,6 +310,27 @@ long records_in_frames(const char *frames, size_t len)
     return records;
 }
 
+void send_frames_ready(int pipe_fd, struct buf *frames)
+{
+    while (buf_size(frames) > 0) {
+        size_t n = 0;
+        while (n < buf_size(frames)) {
+            uint32_t header[2];
+            memcpy(header, frames->p + frames->off + n, sizeof header);
+            if (n + FRAME_HEADER + header[1] > PIPE_BUF) break;
+            n += FRAME_HEADER + header[1];
+        }
+        ssize_t w = write(pipe_fd, frames->p + frames->off, n);
+        if (w == (ssize_t)n) { buf_consume(frames, n); continue; }
+        if (w == -1 && (errno == EAGAIN || errno == EINTR)) return;
+        fprintf(stderr, "the logger's pipe failed: %s; the records waiting for it are lost\n", strerror(errno));
+        COUNT(errors, 1);
+        COUNT(records_lost, records_in_frames(frames->p + frames->off, buf_size(frames)));
+        buf_consume(frames, buf_size(frames));
+        return;
+    }
+}
+
 int send_frames(int pipe_fd, struct buf *frames, volatile sig_atomic_t *give_up)
 {
     while (buf_size(frames) > 0) {

@@ -119,6 +119,11 @@ long records_in_frames(const char *frames, size_t len);
  * then the records whose frames were not written are added to recordsLost and -1 is returned. */
 int send_frames(int pipe_fd, struct buf *frames, volatile sig_atomic_t *give_up);
 
+/* The same for a non-blocking pipe (the select and epoll loops): writes as many whole frames as
+ * the pipe takes now, at most PIPE_BUF bytes per write(), and leaves the rest in `frames` for
+ * when it is writable again. A pipe that fails otherwise: one line, its records counted lost. */
+void send_frames_ready(int pipe_fd, struct buf *frames);
+
 /* --- the logger child (seed 001, echo_storeserv.c lines 1763-1777, bug fixed) ----------- */
 /* Forks the logger: it reads frames from pipe_rd until every writer has closed the pipe, and
  * appends whole records to log_fd. It closes the fds in close_in_child (ending with -1) first.
