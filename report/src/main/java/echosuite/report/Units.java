@@ -64,9 +64,14 @@ public final class Units {
         return v == null ? "" : String.format(Locale.ROOT, "%,d", v);
     }
 
-    /** A ratio as {@code 1.23×}. */
+    /**
+     * A ratio as {@code 1.23×}; below 0.1 with two significant digits ({@code 0.0039×}), so that a
+     * ratio far below 1 does not read as 0.
+     */
     public static String ratio(Double r) {
-        return r == null ? "" : String.format(Locale.ROOT, "%.2f×", r);
+        if (r == null) return "";
+        if (r != 0 && Math.abs(r) < 0.1) return new java.math.BigDecimal(r).round(new java.math.MathContext(2)).toPlainString() + "×";
+        return String.format(Locale.ROOT, "%.2f×", r);
     }
 
     /** A spread (range / median) as the signed half-range: {@code ±3.1%}. */

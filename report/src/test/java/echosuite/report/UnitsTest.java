@@ -30,4 +30,13 @@ class UnitsTest {
         assertEquals("64.0 KiB", Units.bytes(65_536L));
         assertEquals("-142.1 KiB", Units.bytes(-145_472L));
     }
+
+    @Test
+    void aRatioHasTwoDecimalsAndTwoSignificantDigitsBelowATenth() {
+        assertEquals("1.23×", Units.ratio(1.2345));
+        assertEquals("0.10×", Units.ratio(0.1));
+        assertEquals("0.0039×", Units.ratio(9.5 / 2446));
+        assertEquals("0.00×", Units.ratio(0.0));
+        assertEquals("", Units.ratio(null));
+    }
 }
