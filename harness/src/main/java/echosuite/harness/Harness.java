@@ -15,7 +15,7 @@ import java.util.List;
  */
 @Command(name = "suite", mixinStandardHelpOptions = true, versionProvider = echosuite.cli.Version.class,
         description = "Runs the servers under load and reports the results.",
-        subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class})
+        subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class, VariantCommand.class})
 public final class Harness implements Runnable {
 
     public static void main(String[] args) {

@@ -27,6 +27,8 @@ final class HtmlReport {
         String page = PAGE.fill(Map.of(
                 "date", esc(t.machine().date()),
                 "facts", SummaryWriter.runFacts(t).stream().map(f -> "<li>" + esc(f) + "</li>\n").collect(Collectors.joining()),
+                "glance", glance(Verdict.of(t)),
+                "twins", esc(SummaryWriter.TWIN_PAIRS),
                 "scenarios", t.scenarios().stream().map(id -> scenario(t, id)).collect(Collectors.joining()),
                 "plots", plots(folder, plots)));
         Files.writeString(folder.dir().resolve("index.html"), page);
@@ -51,6 +53,23 @@ final class HtmlReport {
                 "rows", rows.stream().map(r -> row(r, cols, r.server().equals(t.baseline()))).collect(Collectors.joining()),
                 "note", note == null ? "" : "<p class=\"note\">" + esc(note) + "</p>\n",
                 "problems", problems.isEmpty() ? "" : "<ul class=\"problems\">\n" + problems + "</ul>\n"));
+    }
+
+    /** The run at a glance ({@link Verdict}): a table whose rows link to their scenario's table. */
+    private static String glance(List<Verdict> verdicts) {
+        List<String> twinned = Verdict.twinned(verdicts);
+        StringBuilder h = new StringBuilder("<table class=\"glance\">\n<tr>");
+        SummaryWriter.glanceHeadings(twinned).forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr>\n");
+        for (Verdict v : verdicts) {
+            List<String> cells = SummaryWriter.glanceCells(v, twinned);
+            h.append("<tr><td class=\"l\"><a href=\"#").append(esc(v.scenario())).append("\">").append(esc(cells.getFirst())).append("</a></td>");
+            for (int i = 1; i < cells.size(); i++) {
+                h.append(i < 4 ? "<td class=\"l\">" : "<td>").append(esc(cells.get(i))).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        return h.append("</table>\n").toString();
     }
 
     private static String row(ResultRow r, List<SummaryColumns.Column> cols, boolean baseline) {

@@ -13,6 +13,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
@@ -50,13 +51,36 @@ final class PlotRenderer {
 
     private PlotRenderer() { }
 
-    /** One colour per server in every plot, so a reader learns it once. */
-    private static final Map<String, Color> COLORS = Map.of(
-            "threaded", new Color(0x1f77b4), "virtualthreads", new Color(0xff7f0e),
-            "selector", new Color(0x9467bd), "forking", new Color(0x2ca02c));
+    /**
+     * One colour per model in every plot, so a reader learns it once: a Java server and its C twin
+     * share it, the C server drawn dashed in line plots and as a lighter bar; variants get a shade
+     * of their server's colour.
+     */
+    private static final Map<String, Color> COLORS = Map.ofEntries(
+            Map.entry("threaded", new Color(0x1f77b4)), Map.entry("c-thread", new Color(0x1f77b4)),
+            Map.entry("virtualthreads", new Color(0xff7f0e)),
+            Map.entry("selector", new Color(0x9467bd)), Map.entry("c-select", new Color(0x9467bd)),
+            Map.entry("selector-2", new Color(0x5b3a80)), Map.entry("c-epoll", new Color(0xd62728)),
+            Map.entry("forking", new Color(0x2ca02c)), Map.entry("c-fork", new Color(0x2ca02c)),
+            Map.entry("forking-spawn", new Color(0x17becf)), Map.entry("forking-prefork", new Color(0x1a6b1a)),
+            Map.entry("forking-noaot", new Color(0xbcbd22)));
 
     private static Color color(String server) {
         return COLORS.getOrDefault(server, Color.DARK_GRAY);
+    }
+
+    /** A bar's colour: the server's, lighter for a C program, so that a model's twin bars stand side by side in one hue. */
+    private static Color barColor(String server) {
+        Color c = color(server);
+        if (!ServerCatalog.isC(server)) return c;
+        return new Color((c.getRed() + 2 * 255) / 3, (c.getGreen() + 2 * 255) / 3, (c.getBlue() + 2 * 255) / 3);
+    }
+
+    /** A line plot's series in the server's colour, dashed for a C program. */
+    private static void style(XYSeries series, String server) {
+        series.setLineColor(color(server));
+        series.setMarkerColor(color(server));
+        if (ServerCatalog.isC(server)) series.setLineStyle(SeriesLines.DASH_DASH);
     }
 
     /** Draws every plot the run's results allow; returns them in page order. */
@@ -94,7 +118,7 @@ final class PlotRenderer {
         boolean any = false;
         Map<String, Histogram> byServer = new LinkedHashMap<>();
         Map<String, Double> p50 = new LinkedHashMap<>();
-        for (String server : table.info().servers()) byServer.put(server, new Histogram(3));   // the run's order
+        for (String server : ServerCatalog.pairedWithTwins(table.info().servers())) byServer.put(server, new Histogram(3));   // the tables' order
         for (Measurement m : folder.measurements()) {
             if (!m.scenario().id().equals(scenarioId) || m.outcome() != Measurement.Outcome.OK) continue;
             Histogram h = byServer.computeIfAbsent(m.server(), s -> new Histogram(3));
@@ -115,7 +139,9 @@ final class PlotRenderer {
                 ys.add(Math.max(1.0, h.highestEquivalentValue(v.getValueIteratedTo()) / perMicro));
             }
             if (xs.size() < 2) continue;
-            chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.NONE).setLineColor(color(e.getKey()));
+            XYSeries series = chart.addSeries(e.getKey(), xs, ys);
+            series.setMarker(SeriesMarkers.NONE);
+            style(series, e.getKey());
             any = true;
         }
         if (!any) return null;
@@ -143,8 +169,7 @@ final class PlotRenderer {
             if (rows.size() < 2) continue;
             XYSeries series = chart.addSeries(e.getKey(), rows.stream().map(r -> Math.log10(r.load().connections())).toList(),
                     rows.stream().map(r -> r.load().messagesPerSecond()).toList());
-            series.setLineColor(color(e.getKey()));
-            series.setMarkerColor(color(e.getKey()));
+            style(series, e.getKey());
             any = true;
         }
         return any ? save(folder, chart, "throughput-vs-connections", "Messages per second versus connections") : null;
@@ -176,7 +201,7 @@ final class PlotRenderer {
         for (Map.Entry<String, List<Double>> e : byServer.entrySet()) {
             // A server without a figure in any of these scenarios (not built, failed) gets no bar or legend entry.
             if (e.getValue().stream().allMatch(java.util.Objects::isNull)) continue;
-            chart.addSeries(e.getKey(), scenarios, e.getValue()).setFillColor(color(e.getKey()));
+            chart.addSeries(e.getKey(), scenarios, e.getValue()).setFillColor(barColor(e.getKey()));
         }
         return save(folder, chart, file, title);
     }

@@ -15,7 +15,8 @@ import java.util.List;
  * @param server       server name
  * @param scenario     scenario id, e.g. {@code pingpong-c16-64B}
  * @param kind         the scenario's kind
- * @param status       ok, not built, did not start, server failed, load failed
+ * @param status       ok, over limit (the scenario asks more than the server's model allows, {@link ServerSpec#overLimit}),
+ *                     not built, did not start, server failed, load failed
  * @param repetitions  repetitions with a result
  * @param load         what was put on the server and how much of it came back
  * @param latency      the latency percentiles
@@ -28,13 +29,16 @@ import java.util.List;
  * @param problems     what went wrong, in sentences
  * @param unansweredInLatency latency samples that are messages never answered (their connection timed out
  *                     or failed), counted with the wait they had reached; more than 0: the tail is a
- *                     lower bound. Null when the load generator's file does not say. (The last column:
- *                     it came last, and the columns keep their order.)
+ *                     lower bound. Null when the load generator's file does not say.
+ * @param twin         the course's C server of this server's model ({@link ServerSpec#cTwin}), or null
+ * @param twinRatio    headline figure / the twin's, same scenario, same run; null when either has none.
+ *                     (The columns since {@code unansweredInLatency} came last, and the columns keep their order.)
  */
 record ResultRow(String server, String scenario, ScenarioKind kind, String status, int repetitions,
                  @JsonUnwrapped Load load, @JsonUnwrapped Latency latency, @JsonUnwrapped Connecting connecting,
                  @JsonUnwrapped Resources resources, @JsonUnwrapped HeldMemory heldMemory, @JsonUnwrapped TreePeaks peaks,
-                 @JsonUnwrapped Checks checks, Double ratio, List<String> problems, Long unansweredInLatency) {
+                 @JsonUnwrapped Checks checks, Double ratio, List<String> problems, Long unansweredInLatency,
+                 String twin, Double twinRatio) {
 
     /**
      * @param connections       connections (hold: held; churn: concurrent loops)
@@ -102,16 +106,27 @@ record ResultRow(String server, String scenario, ScenarioKind kind, String statu
      */
     record Checks(Long errors, Boolean logVerified) { }
 
-    ResultRow withRatio(Double r) {
+    /** This row with its ratios: to the baseline server's headline figure, and to its C twin's. */
+    ResultRow withRatios(Double toBaseline, String cTwin, Double toTwin) {
         return new ResultRow(server, scenario, kind, status, repetitions, load, latency, connecting, resources, heldMemory,
-                peaks, checks, r, problems, unansweredInLatency);
+                peaks, checks, toBaseline, problems, unansweredInLatency, cTwin, toTwin);
     }
 
     /** This repetition's row as the row of all of them: their spread, errors, log verdict and problems. */
     ResultRow asSummaryOf(int reps, Double spread, Checks all, List<String> allProblems) {
         return new ResultRow(server, scenario, kind, status, reps, load.withSpread(spread), latency, connecting, resources,
-                heldMemory, peaks, all, null, allProblems, unansweredInLatency);
+                heldMemory, peaks, all, null, allProblems, unansweredInLatency, null, null);
     }
+
+    /** This row marked over its server's limit, with the sentence saying why first among its remarks. */
+    ResultRow overLimit(String why) {
+        List<String> all = new ArrayList<>(List.of(why));
+        all.addAll(problems);
+        return new ResultRow(server, scenario, kind, OVER_LIMIT, repetitions, load, latency, connecting, resources, heldMemory,
+                peaks, checks, ratio, all, unansweredInLatency, twin, twinRatio);
+    }
+
+    static final String OVER_LIMIT = "over limit";
 
     /** True when some latency samples are only lower bounds, so p99 and above are too. */
     boolean tailIsLowerBound() {
@@ -128,6 +143,7 @@ record ResultRow(String server, String scenario, ScenarioKind kind, String statu
 
     /** A row of a server that ran and did not do everything right: not ok, log not verified, problems, errors (or no count of them). */
     boolean hadProblems() {
+        if (status.equals(OVER_LIMIT)) return !Boolean.TRUE.equals(checks.logVerified());   // its refusals are its model's, its log must still hold
         return !status.equals("not built") && (!status.equals("ok") || !Boolean.TRUE.equals(checks.logVerified())
                 || !problems.isEmpty() || checks.errors() == null || checks.errors() > 0);
     }

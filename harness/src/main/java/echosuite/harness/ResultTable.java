@@ -47,12 +47,26 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         String baseline = chooseBaseline(info.baseline(), rows);
         List<ResultRow> withRatios = new ArrayList<>();
         for (ResultRow r : rows) {
-            ResultRow base = rows.stream().filter(b -> b.server().equals(baseline) && b.scenario().equals(r.scenario()))
-                    .findFirst().orElse(null);
-            Double h = headline(r), hb = base == null ? null : headline(base);
-            withRatios.add(r.withRatio(h != null && hb != null && hb != 0 ? h / hb : null));
+            String twin = ServerCatalog.cTwinOf(r.server());
+            withRatios.add(r.withRatios(ratio(r, find(rows, baseline, r.scenario())), twin, ratio(r, find(rows, twin, r.scenario()))));
         }
         return new ResultTable(info, machine, baseline, withRatios);
+    }
+
+    /** The row of {@code server} in {@code scenario}, or null. */
+    private static ResultRow find(List<ResultRow> rows, String server, String scenario) {
+        if (server == null) return null;
+        return rows.stream().filter(b -> b.server().equals(server) && b.scenario().equals(scenario)).findFirst().orElse(null);
+    }
+
+    /**
+     * Headline of {@code r} / headline of {@code to}, or null when either has no figure to compare
+     * ({@link ResultRow#hasFigures}: a row over its server's limit has none) or the divisor is 0.
+     */
+    private static Double ratio(ResultRow r, ResultRow to) {
+        if (to == null || !r.hasFigures() || !to.hasFigures()) return null;
+        double ht = headline(to);
+        return ht != 0 ? headline(r) / ht : null;
     }
 
     /** The scenario ids in run order. */
@@ -87,6 +101,16 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         };
     }
 
+    /** The headline figure in a few characters, its better direction as an arrow: {@code msgs/s ↑}, {@code p99 ↓}. */
+    static String headlineShort(ScenarioKind kind) {
+        return switch (kind) {
+            case RATE -> "p99 ↓";
+            case CHURN -> "conns/s ↑";
+            case HOLD -> "mem/conn ↓";
+            case PINGPONG, BULK -> "msgs/s ↑";
+        };
+    }
+
     static boolean higherIsBetter(ScenarioKind kind) {
         return kind != ScenarioKind.RATE && kind != ScenarioKind.HOLD;
     }
@@ -99,7 +123,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
     private static List<String> serverOrder(RunInfo info, List<Measurement> all) {
         Set<String> order = new LinkedHashSet<>(info.servers());
         all.forEach(m -> order.add(m.server()));
-        return List.copyOf(order);
+        return ServerCatalog.pairedWithTwins(List.copyOf(order));
     }
 
     private static List<String> scenarioOrder(RunInfo info, List<Measurement> all) {
@@ -134,7 +158,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
             return new ResultRow(first.server(), sc.id(), sc.kind(), status(reps), 0,
                     new ResultRow.Load((long) sc.connections(), (long) sc.messageBytes(), null, null, null),
                     ResultRow.Latency.NONE, ResultRow.Connecting.NONE, ResultRow.Resources.NONE, ResultRow.HeldMemory.NONE,
-                    ResultRow.TreePeaks.NONE, checks, null, problems, null);
+                    ResultRow.TreePeaks.NONE, checks, null, problems, null, null, null);
         }
         List<ResultRow> withHeadline = candidates.stream().filter(c -> headline(c) != null)
                 .sorted(Comparator.comparingDouble(ResultTable::headline)).toList();
@@ -143,7 +167,9 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
         if (withHeadline.size() > 1 && headline(median) != 0) {
             spread = (headline(withHeadline.getLast()) - headline(withHeadline.getFirst())) / headline(median);
         }
-        return median.asSummaryOf(candidates.size(), spread, checks, problems);
+        ResultRow summary = median.asSummaryOf(candidates.size(), spread, checks, problems);
+        String overLimit = ServerCatalog.overLimit(first.server(), sc);
+        return overLimit == null ? summary : summary.overLimit(overLimit);
     }
 
     /** The row of a single repetition. */
@@ -183,7 +209,7 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
                 u == null ? ResultRow.Resources.NONE : new ResultRow.Resources(cpuPerMsg, u.peakRssBytes(), u.peakPssBytes()),
                 heldMemory,
                 u == null ? ResultRow.TreePeaks.NONE : new ResultRow.TreePeaks(u.peakThreads(), u.peakProcesses(), u.peakOpenFds()),
-                new ResultRow.Checks(r.errorCount(), m.logVerified()), null, List.of(), r.latency().unansweredInLatency());
+                new ResultRow.Checks(r.errorCount(), m.logVerified()), null, List.of(), r.latency().unansweredInLatency(), null, null);
     }
 
     /** The percentiles of a file that has none: every figure null. */

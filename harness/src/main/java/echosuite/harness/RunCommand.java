@@ -26,16 +26,15 @@ import java.util.concurrent.Callable;
                 "  ./suite run --servers anchor-c-thread,threaded,virtualthreads --scenarios pingpong-c1-64B,pingpong-c16-64B --repetitions 3 --client echo_load"})
 final class RunCommand implements Callable<Integer> {
 
-    static final List<String> ALL_SERVERS = ServerCatalog.JAVA;
-
     @Option(names = "--profile", defaultValue = "standard", paramLabel = "NAME",
-            description = "quick (about 2 min, CI), standard (within 15 min; default) or full (about an hour).")
+            description = "quick (within 3 min, CI), standard (within 20 min; default) or full (about an hour and a half).")
     String profile;
 
     @Option(names = "--servers", split = ",", paramLabel = "LIST",
-            description = "Servers to run, comma-separated, names or groups (default: java, the four); listed below. "
-                    + "Anchors are built from ../shared/anchors on first use.")
-    List<String> servers = new ArrayList<>(ALL_SERVERS);
+            description = "Servers to run, comma-separated, names or groups (default: the profile's: java,c, the four Java servers "
+                    + "and their C twins; full adds the variants); listed below. The C servers are built with make on first use, "
+                    + "the anchors from ../shared/anchors.")
+    List<String> servers;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
             description = "Only these scenarios: kinds (pingpong, rate, churn, hold, bulk) of the profile, or ids (pingpong-c16-64B, "
@@ -77,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
         Path root = Harness.projectRoot();
         Profile p = Arrays.stream(Profile.values()).filter(x -> x.label().equals(profile)).findFirst()
                 .orElseThrow(() -> new UsageError("unknown profile '" + profile + "'; choose quick, standard or full."));
-        List<ServerSpec> chosenServers = ServerCatalog.resolve(servers);
+        List<ServerSpec> chosenServers = ServerCatalog.resolve(servers != null ? servers : p.servers());
         List<Scenario> chosen = scenarios == null ? p.scenarios() : ScenarioId.select(scenarios, p);
         if (repetitions != null && repetitions < 1) throw new UsageError("--repetitions must be at least 1, got " + repetitions + ".");
         if (duration != null && duration < 1) throw new UsageError("--duration must be at least 1 second, got " + duration + ".");

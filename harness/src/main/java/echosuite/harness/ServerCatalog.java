@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  */
 final class ServerCatalog {
 
-    /** The project's four servers with their defaults: what a run runs unless told otherwise. */
+    /** The project's four servers with their defaults, the group {@code java}: with their C twins, what a profile runs unless told otherwise ({@link Profile#servers}). */
     static final List<String> JAVA = List.of("threaded", "virtualthreads", "selector", "forking");
 
     private static final List<ServerSpec> SPECS = List.of(
@@ -27,7 +27,8 @@ final class ServerCatalog {
             ServerSpec.project("selector", "selector", List.of(), "one NIO selector reactor (--reactors 1, the default)"),
             ServerSpec.project("forking", "forking", List.of(), "a process per connection, 2 warm spares, AOT cache (defaults)"),
             ServerSpec.courseC("c-fork", "the course's echo_storeserv.c: fork() per connection, a logger child behind a pipe"),
-            ServerSpec.courseC("c-select", "the course's select() echo server (at most FD_SETSIZE descriptors)"),
+            ServerSpec.courseC("c-select", "the course's select() echo server (at most FD_SETSIZE descriptors)")
+                    .servingAtMost(ServerSpec.SELECT_MAX_CLIENTS),
             ServerSpec.courseC("c-epoll", "the course's select() loop on epoll"),
             ServerSpec.courseC("c-thread", "the course's pthread per connection"),
             ServerSpec.project("forking-spawn", "forking", List.of("--spares", "0"),
@@ -60,9 +61,55 @@ final class ServerCatalog {
 
     /** The server called {@code name}; a {@link UsageError} in one sentence if there is none. */
     static ServerSpec named(String name) {
-        return SPECS.stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new UsageError("unknown server '" + name + "'; choose from " + String.join(", ", names())
+        return find(name).orElseThrow(() -> new UsageError("unknown server '" + name + "'; choose from " + String.join(", ", names())
                         + ", or a group: " + String.join(", ", GROUPS.keySet()) + "."));
+    }
+
+    /**
+     * The C twin of the server called {@code name} ({@link ServerSpec#cTwin}), or null when it has
+     * none or is not in the catalog (a run folder written by another version of the suite).
+     */
+    static String cTwinOf(String name) {
+        return find(name).map(ServerSpec::cTwin).orElse(null);
+    }
+
+    /** Why the server called {@code name} cannot serve {@code sc} whole ({@link ServerSpec#overLimit}), or null. */
+    static String overLimit(String name, Scenario sc) {
+        return find(name).map(s -> s.overLimit(sc)).orElse(null);
+    }
+
+    /** The concurrency model of the server called {@code name}, in words, or null when it is not in the catalog. */
+    static String modelOf(String name) {
+        return find(name).map(s -> s.model().words()).orElse(null);
+    }
+
+    /**
+     * {@code servers} in the order the tables and plots show them: each server in its order, the
+     * C servers of its model right after the first server of that model (threaded, c-thread,
+     * virtualthreads, selector, c-select, c-epoll, forking, c-fork), so that a Java server's row
+     * and bar stand next to its twin's. Names not in the catalog keep their place.
+     */
+    static List<String> pairedWithTwins(List<String> servers) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String s : servers) {
+            if (!out.add(s) || isC(s)) continue;
+            String model = modelOf(s);
+            String twin = cTwinOf(s);
+            if (twin != null && servers.contains(twin)) out.add(twin);
+            for (String c : servers) {
+                if (isC(c) && model != null && model.equals(modelOf(c))) out.add(c);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether the server called {@code name} is a C program (a course C server or a C anchor). */
+    static boolean isC(String name) {
+        return find(name).map(s -> s.origin() == ServerSpec.Origin.COURSE_C || s.origin() == ServerSpec.Origin.C_ANCHOR).orElse(false);
+    }
+
+    private static java.util.Optional<ServerSpec> find(String name) {
+        return SPECS.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /** Names and group names to servers, groups expanded in place, each server once in the order first named. */

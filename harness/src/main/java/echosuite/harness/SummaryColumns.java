@@ -76,14 +76,25 @@ final class SummaryColumns {
     private static final Column LOG = new Column("log", Kind.VERDICT,
             r -> r.checks().logVerified() == null ? "-" : r.checks().logVerified() ? "verified" : NOT_VERIFIED);
     private static final Column RATIO = new Column("vs baseline", r -> Units.ratio(r.ratio()));
+    private static final Column TWIN = new Column("vs C twin", r -> r.twinRatio() == null ? "" : Units.ratio(r.twinRatio()) + " " + r.twin());
 
     /** The columns shown for a scenario kind. */
     static List<Column> of(ScenarioKind kind) {
         return switch (kind) {
-            case RATE -> List.of(SERVER, STATUS, MSGS, P50, P90, P99, P999, MAX, SERVICE_P99, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
-            case CHURN -> List.of(SERVER, STATUS, CONNS, SPREAD, FIRST_ECHO_P50, FIRST_ECHO_P99, MSGS, P50, P99, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
-            case HOLD -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, MEM_PER_CONN_INCL, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO);
-            case PINGPONG, BULK -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO);
+            case RATE -> List.of(SERVER, STATUS, MSGS, P50, P90, P99, P999, MAX, SERVICE_P99, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO, TWIN);
+            case CHURN -> List.of(SERVER, STATUS, CONNS, SPREAD, FIRST_ECHO_P50, FIRST_ECHO_P99, MSGS, P50, P99, MAX, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO, TWIN);
+            case HOLD -> List.of(SERVER, STATUS, HELD, FAILED, P50, P99, MAX, MEM_PER_CONN, MEM_PER_CONN_INCL, RSS, PSS, THREADS, PROCS, FDS, ERRORS, LOG, RATIO, TWIN);
+            case PINGPONG, BULK -> List.of(SERVER, STATUS, MSGS, SPREAD, MIB, P50, P90, P99, P999, MAX, ALL_FIRST_ECHOES, CPU, RSS, PSS, THREADS, PROCS, ERRORS, LOG, RATIO, TWIN);
+        };
+    }
+
+    /** A row's headline figure ({@link ResultTable#headline}) as its column shows it, e.g. {@code 158k} or {@code 850 µs}. */
+    static String headlineCell(ResultRow r) {
+        return switch (r.kind()) {
+            case RATE -> Units.micros(r.latency().p99Us());
+            case CHURN -> Units.count(r.connecting().connectionsPerSecond());
+            case HOLD -> Units.bytes(r.heldMemory().marginalMemoryPerConnectionBytes());
+            case PINGPONG, BULK -> Units.count(r.load().messagesPerSecond());
         };
     }
 

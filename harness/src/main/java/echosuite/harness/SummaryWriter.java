@@ -53,7 +53,9 @@ final class SummaryWriter {
     static String markdown(ResultTable t) {
         StringBuilder s = new StringBuilder("# echosuite results\n\n");
         for (String f : runFacts(t)) s.append("- ").append(f).append('\n');
-        s.append("\nLatencies to about three significant digits (ns, µs, ms, s); \"vs baseline\" divides each row's headline figure by the baseline server's in the same scenario.\n");
+        s.append("\nLatencies to about three significant digits (ns, µs, ms, s); \"vs baseline\" divides each row's headline figure by the baseline server's in the same scenario, "
+                + "\"vs C twin\" by its model's C server's (" + TWIN_PAIRS + ").\n");
+        s.append(glanceMarkdown(Verdict.of(t)));
         for (String id : t.scenarios()) {
             List<ResultRow> rows = t.rowsOf(id);
             Scenario sc = scenario(t, id);
@@ -82,7 +84,41 @@ final class SummaryWriter {
         return s.toString();
     }
 
-    /** The tables as aligned text for the console. */
+    /** Which C server each Java model is divided by in the "vs C twin" column ({@link ServerSpec#cTwin}). */
+    static final String TWIN_PAIRS = "threaded and virtualthreads: c-thread; selector: c-select; forking: c-fork; their variants: their server's";
+
+    /** The headings of the at-a-glance table: the scenario, its headline, the winner, its margin, one column per twinned server. */
+    static List<String> glanceHeadings(List<String> twinned) {
+        List<String> h = new ArrayList<>(List.of("scenario", "headline", "winner", "ahead of the next model by"));
+        twinned.forEach(server -> h.add(server + " ÷ " + ServerCatalog.cTwinOf(server)));
+        return h;
+    }
+
+    /** A verdict's cells under {@link #glanceHeadings}. */
+    static List<String> glanceCells(Verdict v, List<String> twinned) {
+        List<String> c = new ArrayList<>(List.of(v.scenario(), ResultTable.headlineShort(v.kind()), v.winnerCell(), v.marginCell()));
+        twinned.forEach(server -> c.add(v.twinCell(server)));
+        return c;
+    }
+
+    /** The run at a glance ({@link Verdict}) as a Markdown table. */
+    static String glanceMarkdown(List<Verdict> verdicts) {
+        if (verdicts.isEmpty()) return "";
+        List<String> twinned = Verdict.twinned(verdicts);
+        StringBuilder s = new StringBuilder("\n## At a glance\n\n");
+        s.append("The best server of each scenario, how far ahead it is of the best server of another model (a Java server and its C twin are one model), ")
+         .append("and each server's headline figure divided by its C twin's (↑: higher is better, ↓: lower is better).\n\n|");
+        glanceHeadings(twinned).forEach(h -> s.append(' ').append(h).append(" |"));
+        s.append("\n|").append("---|".repeat(4)).append("---:|".repeat(twinned.size())).append('\n');
+        for (Verdict v : verdicts) {
+            s.append('|');
+            glanceCells(v, twinned).forEach(c -> s.append(' ').append(c.replace("|", "\\|")).append(" |"));
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    /** The tables as aligned text for the console, then the run at a glance, a sentence per scenario. */
     static String console(ResultTable t) {
         StringBuilder s = new StringBuilder();
         for (String id : t.scenarios()) {
@@ -109,6 +145,10 @@ final class SummaryWriter {
             String note = SummaryColumns.lowerBoundNote(rows);
             if (note != null) s.append("  ").append(note).append('\n');
         }
+        List<Verdict> verdicts = Verdict.of(t);
+        List<String> twinned = Verdict.twinned(verdicts);
+        if (!verdicts.isEmpty()) s.append("\nAt a glance:\n");
+        verdicts.forEach(v -> s.append("  ").append(v.sentence(twinned)).append('\n'));
         return s.toString();
     }
 

@@ -25,7 +25,7 @@ class AllFirstEchoesTest {
         return new ResultRow("forking", kind + "-c16", kind, "ok", 1, new ResultRow.Load(16L, 64L, 1000.0, null, null),
                 new ResultRow.Latency(null, null, 50.0, null, null, null), new ResultRow.Connecting(null, null, null, allFirstEchoMs, null, null),
                 ResultRow.Resources.NONE, ResultRow.HeldMemory.NONE, ResultRow.TreePeaks.NONE, new ResultRow.Checks(0L, true),
-                null, List.of(), null);
+                null, List.of(), null, null, null);
     }
 
     private static String cell(ResultRow r) {

@@ -25,7 +25,7 @@ class RunComparisonTest {
         String scenario = kind + "-c16";
         return new ResultRow(server, scenario, kind, status, 3, new ResultRow.Load(16L, 64L, msgs, spread, null),
                 new ResultRow.Latency(null, null, p99, null, null, null), ResultRow.Connecting.NONE, ResultRow.Resources.NONE,
-                ResultRow.HeldMemory.NONE, ResultRow.TreePeaks.NONE, new ResultRow.Checks(0L, true), null, List.of(), null);
+                ResultRow.HeldMemory.NONE, ResultRow.TreePeaks.NONE, new ResultRow.Checks(0L, true), null, List.of(), null, null, null);
     }
 
     private static ResultTable table(ResultRow... rows) {

@@ -16,13 +16,13 @@ class ScenarioIdTest {
         Scenario hold = ScenarioId.parse("hold-c5000-64B", Profile.STANDARD);
         assertEquals(new Scenario(ScenarioKind.HOLD, 5000, 64, 0, 5, 0, 1), hold, "standard's hold: no warm-up, 5 s, one repetition");
         assertEquals("hold-c5000", hold.id());
-        assertEquals(new Scenario(ScenarioKind.PINGPONG, 1, 64, 1, 2, 0, 1), ScenarioId.parse("pingpong-c1-64B", Profile.QUICK));
+        assertEquals(new Scenario(ScenarioKind.PINGPONG, 1, 64, 1, 1, 0, 1), ScenarioId.parse("pingpong-c1-64B", Profile.QUICK));
         assertEquals(new Scenario(ScenarioKind.BULK, 4, 65536, 0, 1, 0, 1), ScenarioId.parse("bulk-c4-64KiB", Profile.QUICK));
     }
 
     @Test
     void aKindTheProfileLacksTakesItsFirstScenariosDurations() {
-        assertEquals(new Scenario(ScenarioKind.RATE, 16, 64, 1, 2, 5000, 1), ScenarioId.parse("rate-R5000-c16-64B", Profile.QUICK));
+        assertEquals(new Scenario(ScenarioKind.RATE, 16, 64, 1, 1, 5000, 1), ScenarioId.parse("rate-R5000-c16-64B", Profile.QUICK));
     }
 
     @Test
@@ -37,8 +37,8 @@ class ScenarioIdTest {
     void selectTakesKindsAndIdsAndPrefersTheProfilesOwnScenario() {
         List<Scenario> s = ScenarioId.select(List.of("pingpong-c16-64B", "hold", "pingpong-c16-64B", "pingpong-c4-64B"), Profile.STANDARD);
         assertEquals(List.of(Profile.STANDARD.scenarios().get(1), Profile.STANDARD.scenarios().get(5),
-                new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 5, 0, 3)), s);
-        assertEquals(new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 5, 0, 7), ScenarioId.overridden(s.get(2), null, null, 7));
+                new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 3, 0, 3)), s);
+        assertEquals(new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 3, 0, 7), ScenarioId.overridden(s.get(2), null, null, 7));
         assertEquals(new Scenario(ScenarioKind.PINGPONG, 4, 64, 1, 10, 0, 3), ScenarioId.overridden(s.get(2), 1, 10, null));
     }
 

@@ -80,4 +80,82 @@ class ServerCatalogTest {
                 e.getMessage());
         assertTrue(e.getMessage().endsWith(", or a group: java, c, variants, anchors, anchors-c, all."), e.getMessage());
     }
+
+    @Test
+    void eachJavaServerAndVariantHasItsModelsCTwinAndTheCServersHaveNone() {
+        assertEquals(List.of("c-thread", "c-thread", "c-select", "c-fork"),
+                ServerCatalog.JAVA.stream().map(ServerCatalog::cTwinOf).toList());
+        assertEquals("c-fork", ServerCatalog.cTwinOf("forking-prefork"));
+        assertEquals("c-select", ServerCatalog.cTwinOf("selector-2"));
+        for (String c : List.of("c-fork", "c-select", "c-epoll", "c-thread", "anchor-c-select", "anchor-netty")) {
+            assertEquals(null, ServerCatalog.cTwinOf(c), c);
+        }
+        assertEquals(null, ServerCatalog.cTwinOf("a-server-of-another-version"), "a name not in the catalog has no twin");
+        assertTrue(ServerCatalog.GROUPS.get("c").containsAll(ServerCatalog.JAVA.stream().map(ServerCatalog::cTwinOf).toList()),
+                "every twin is a server of the group c, which the profiles run");
+    }
+
+    @Test
+    void cSelectIsOverItsLimitBeyondWhatSelectWatchesAndNoOtherServerIs() {
+        Scenario within = Scenario.hold(ServerSpec.SELECT_MAX_CLIENTS), beyond = Scenario.hold(2000);
+        assertEquals(null, ServerCatalog.overLimit("c-select", within));
+        String why = ServerCatalog.overLimit("c-select", beyond);
+        assertTrue(why.startsWith("c-select serves at most about 1,016 clients at once") && why.contains("FD_SETSIZE")
+                && why.contains("2,000"), why);
+        for (String other : List.of("c-epoll", "c-fork", "c-thread", "selector", "forking")) {
+            assertEquals(null, ServerCatalog.overLimit(other, beyond), other);
+        }
+    }
+
+    @Test
+    void theVariantCommandPrintsAVariantsServerAndOptionsForTheSuiteScript() {
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        int status;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            status = Harness.commandLine().execute("variant", "forking-prefork");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, status);
+        assertEquals(List.of("forking", "--prefork", "8"), printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+
+        var cli = Harness.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(2, cli.execute("variant", "c-select"));
+        assertTrue(err.toString().contains("'c-select' is not a variant of a project server"), err.toString());
+        assertEquals(2, cli.execute("variant", "nginx"));
+        assertTrue(err.toString().contains("unknown server 'nginx'"), err.toString());
+    }
+
+    @Test
+    void theSuiteScriptsHelpNamesEveryVariant() throws java.io.IOException {
+        String script = java.nio.file.Files.readString(Path.of("..", "suite"));
+        for (String variant : ServerCatalog.GROUPS.get("variants")) {
+            assertTrue(script.contains(variant), "./suite --help names " + variant + " (./suite server starts it)");
+        }
+    }
+
+    @Test
+    void everyServerHasAModelAndTwinsShareTheirs() {
+        for (ServerSpec s : ServerCatalog.all()) assertTrue(ServerCatalog.modelOf(s.name()) != null, s.name());
+        assertEquals("one thread multiplexing", ServerCatalog.modelOf("c-epoll"));
+        assertEquals(ServerCatalog.modelOf("c-select"), ServerCatalog.modelOf("selector-2"));
+        assertEquals(ServerCatalog.modelOf("c-fork"), ServerCatalog.modelOf("forking-prefork"));
+        assertEquals(ServerCatalog.modelOf("c-thread"), ServerCatalog.modelOf("threaded"));
+        assertEquals("a virtual thread per connection", ServerCatalog.modelOf("virtualthreads"),
+                "virtual threads are a model of their own, though their C twin is c-thread");
+    }
+
+    @Test
+    void tablesShowEachJavaServerNextToTheCServersOfItsModel() {
+        assertEquals(List.of("threaded", "c-thread", "virtualthreads", "selector", "c-select", "c-epoll", "forking", "c-fork"),
+                ServerCatalog.pairedWithTwins(List.of("threaded", "virtualthreads", "selector", "forking", "c-fork", "c-select", "c-epoll", "c-thread")));
+        assertEquals(List.of("c-select", "selector", "from-elsewhere"), ServerCatalog.pairedWithTwins(List.of("c-select", "selector", "from-elsewhere")),
+                "a C server named first keeps its place; an unknown name keeps its own");
+        assertEquals(List.of("forking-prefork", "c-fork", "selector-2"), ServerCatalog.pairedWithTwins(List.of("forking-prefork", "selector-2", "c-fork")));
+    }
 }

@@ -19,7 +19,7 @@ class TailLowerBoundTest {
         return new ResultRow(server, "rate-c16", ScenarioKind.RATE, "ok", 1, new ResultRow.Load(16L, 64L, 5000.0, null, null),
                 new ResultRow.Latency(90.0, 120.0, 10_500_000.0, 10_900_000.0, 11_000_000.0, 200.0), ResultRow.Connecting.NONE,
                 ResultRow.Resources.NONE, ResultRow.HeldMemory.NONE, ResultRow.TreePeaks.NONE, new ResultRow.Checks(16L, true), null,
-                List.of(), unansweredInLatency);
+                List.of(), unansweredInLatency, null, null);
     }
 
     private static ResultTable table(ResultRow... rows) {
