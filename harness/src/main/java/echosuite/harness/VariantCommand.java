@@ -5,6 +5,7 @@ import echosuite.cli.UsageError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -21,10 +22,13 @@ final class VariantCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServerSpec spec = ServerCatalog.named(name);
-        if (spec.origin() != ServerSpec.Origin.PROJECT) {
-            throw new UsageError("'" + name + "' is not a variant of a project server; ./suite server starts the "
-                    + "project's servers, their variants and the course's C servers.");
+        ServerSpec spec = ServerCatalog.all().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+        if (spec == null || spec.origin() != ServerSpec.Origin.PROJECT) {
+            List<String> startable = ServerCatalog.all().stream()
+                    .filter(s -> s.origin() == ServerSpec.Origin.PROJECT || s.origin() == ServerSpec.Origin.COURSE_C)
+                    .map(ServerSpec::name).toList();
+            throw new UsageError((spec == null ? "unknown server '" + name + "'" : "'" + name + "' is an anchor, which ./suite run starts, not ./suite server")
+                    + "; ./suite server starts " + String.join(", ", startable) + ".");
         }
         System.out.println(spec.program());
         spec.options().forEach(System.out::println);

@@ -125,10 +125,11 @@ class ServerCatalogTest {
         var cli = Harness.commandLine();
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setOut(new java.io.PrintWriter(out, true));
-        assertEquals(2, cli.execute("variant", "c-select"));
-        assertTrue(err.toString().contains("'c-select' is not a variant of a project server"), err.toString());
+        assertEquals(2, cli.execute("variant", "anchor-netty"));
+        assertTrue(err.toString().contains("'anchor-netty' is an anchor, which ./suite run starts, not ./suite server; ./suite server starts "
+                + "threaded, virtualthreads, selector, forking, c-fork, c-select, c-epoll, c-thread, forking-spawn,"), err.toString());
         assertEquals(2, cli.execute("variant", "nginx"));
-        assertTrue(err.toString().contains("unknown server 'nginx'"), err.toString());
+        assertTrue(err.toString().contains("suite: unknown server 'nginx'; ./suite server starts threaded,"), err.toString());
     }
 
     @Test
