@@ -82,6 +82,8 @@ final class Engine {
     private volatile Start firstStart;
     /** The wall clock at t0, ns since the epoch (0 until the start line). */
     private volatile long startedAtEpochNs;
+    /** How long the start line waited for --start-at, ns: not part of the time to all first echoes. */
+    private volatile long startAtWaitNs;
 
     Engine(RunConfig config, Workload.Factory factory) throws IOException {
         this.config = config;
@@ -221,8 +223,10 @@ final class Engine {
 
     /** Runs once, in the last thread to reach the start line. */
     private void fixTimeLine() {
+        long waitFrom = System.nanoTime();
         awaitStartAt();
         long t0 = System.nanoTime();
+        startAtWaitNs = t0 - waitFrom;
         startedAtEpochNs = epochNanos();
         long total = 0;
         for (int open : openAtStart) total += open;
@@ -310,7 +314,7 @@ final class Engine {
             r.warmsUpToFirstEchoes = true;
             boolean allEchoed = awaitingFirstEcho.get() == 0 && closedWithoutFirstEcho.get() == 0
                     && lastFirstEchoAt.get() != Long.MIN_VALUE;
-            r.allFirstEchoNs = allEchoed ? lastFirstEchoAt.get() - firstConnectAt.get() : -1;
+            r.allFirstEchoNs = allEchoed ? lastFirstEchoAt.get() - firstConnectAt.get() - startAtWaitNs : -1;
         }
         r.errors = errors;
         r.errorReasons = reasons;

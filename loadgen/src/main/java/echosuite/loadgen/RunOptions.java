@@ -160,8 +160,8 @@ final class RunOptions {
         }
         if (startAtEpochMs != null) {
             if (startAtEpochMs > nowMs + START_AT_LIMIT_MS) {
-                return "--start-at " + startAtEpochMs + " is " + Units.duration((startAtEpochMs - nowMs) * 1_000_000L)
-                        + " ahead: more than an hour (it is ms since the epoch; now is " + nowMs + ").";
+                return String.format(java.util.Locale.ROOT, "--start-at %d is %.1f minutes ahead: more than an hour (it is ms since the epoch; now is %d).",
+                        startAtEpochMs, (startAtEpochMs - nowMs) / 60_000.0, nowMs);
             }
             if (startAtEpochMs < nowMs - START_AT_LIMIT_MS) {
                 return "--start-at " + startAtEpochMs + " is more than an hour past (it is ms since the epoch, not seconds; now is " + nowMs + ").";

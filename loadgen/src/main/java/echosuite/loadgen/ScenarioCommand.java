@@ -96,7 +96,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
     final LoadReport.Agents agentGroup(RunResult r) {
         if (options.agent == null && options.startAtEpochMs == null) return null;
         AgentShare a = options.agent == null ? null : options.share();
-        Double started = r.startedAtEpochNs == 0 ? null : LoadReport.round(r.startedAtEpochNs / 1e6, 3);
+        Long started = r.startedAtEpochNs == 0 ? null : r.startedAtEpochNs / 1_000_000L;
         Double offset = started == null || options.startAtEpochMs == null ? null
                 : LoadReport.round((r.startedAtEpochNs - options.startAtEpochMs * 1_000_000L) / 1e6, 3);
         return new LoadReport.Agents(a == null ? null : a.index(), a == null ? null : a.count(), options.startAtEpochMs, started, offset, null);

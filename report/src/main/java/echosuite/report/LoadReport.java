@@ -34,7 +34,7 @@ import java.util.Map;
  * @param logCheck     the verdict on the server's log ({@code --verify-log}), if it was checked
  * @param exitStatus   the load generator's exit status
  * @param options      every option of the command with its value, keyed by its long name; whole numbers are Longs
- * @param agents       a run with {@code --agent} or {@code --start-at}, or a merge of agents' reports ({@code loadgen merge --json}):
+ * @param agentRun     a run with {@code --agent} or {@code --start-at}, or a merge of agents' reports ({@code loadgen merge --json}):
  *                     which agent, the common start and this agent's clock at it; for a merge, every agent's figures
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,7 +44,7 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
                          @JsonUnwrapped Memory memory, Boolean stoppedEarly, @JsonUnwrapped LogCheck logCheck,
                          Integer exitStatus, Map<String, Object> options,
                          @JsonUnwrapped Bulk bulk, @JsonUnwrapped Churn churn, @JsonUnwrapped Hold hold,
-                         @JsonUnwrapped Rate rate, @JsonUnwrapped FindMax findMax, @JsonUnwrapped Agents agents) {
+                         @JsonUnwrapped Rate rate, @JsonUnwrapped FindMax findMax, @JsonUnwrapped Agents agentRun) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -69,8 +69,8 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
         hold = hold == null || hold.held() == null ? null : hold;
         rate = rate == null || rate.targetRate() == null ? null : rate;
         findMax = findMax == null || findMax.maxRate() == null ? null : findMax;
-        agents = agents == null || agents.agent() == null && agents.agents() == null && agents.startAtEpochMs() == null
-                && agents.agentFigures() == null ? null : agents;
+        agentRun = agentRun == null || agentRun.agent() == null && agentRun.agents() == null && agentRun.startAtEpochMs() == null
+                && agentRun.agentFigures() == null ? null : agentRun;
     }
 
     /** A report of one generator alone (no {@link Agents} group). */
@@ -118,7 +118,7 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
 
     private LoadReport withScenario(Bulk b, Churn c, Hold h, Rate r, FindMax f) {
         return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
-                exitStatus, options, b, c, h, r, f, agents);
+                exitStatus, options, b, c, h, r, f, agentRun);
     }
 
     /** Sum of all error counts (0 when the file has none). */
@@ -272,12 +272,12 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
      * @param agent            this agent's number, 1-based
      * @param agents           agents in all
      * @param startAtEpochMs   the common start, wall clock ms
-     * @param startedAtEpochMs this agent's start line (t0) by its own wall clock, ms (µs decimals)
-     * @param clockOffsetMs    {@code startedAtEpochMs - startAtEpochMs}: how late this agent started by its clock
+     * @param startedAtEpochMs this agent's start line (t0) by its own wall clock, ms
+     * @param clockOffsetMs    this agent's start line minus {@code startAtEpochMs}, ms to the µs: how late it started by its clock
      * @param agentFigures     merged report: each agent's figures, by agent number
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Agents(Integer agent, Integer agents, Long startAtEpochMs, Double startedAtEpochMs, Double clockOffsetMs,
+    public record Agents(Integer agent, Integer agents, Long startAtEpochMs, Long startedAtEpochMs, Double clockOffsetMs,
                          List<AgentFigures> agentFigures) { }
 
     /**
@@ -294,5 +294,5 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
      * @param exitStatus        its exit status
      */
     public record AgentFigures(Integer agent, String report, Long messages, Double messagesPerSecond, Double p50Us, Double p99Us,
-                               Double startedAtEpochMs, Double clockOffsetMs, Integer exitStatus) { }
+                               Long startedAtEpochMs, Double clockOffsetMs, Integer exitStatus) { }
 }
