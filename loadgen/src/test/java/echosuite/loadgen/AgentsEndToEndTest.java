@@ -84,6 +84,10 @@ class AgentsEndToEndTest {
             assertTrue(offset >= 0 && offset < 1_000, "started at its start time, by its clock: offset " + offset + " ms");
             assertEquals(a.agentRun().startedAtEpochMs() - startAt, offset, 1.0);
         }
+        for (int i = 1; i <= 2; i++) {
+            Path f = dir.resolve("agent" + i + ".json");
+            assertEquals(Files.readString(f), LoadReport.JSON.writeValueAsString(LoadReport.read(f)), f + " round-trips with its agent group");
+        }
 
         Path merged = dir.resolve("all.json");
         assertEquals(ExitStatus.OK, Loadgen.execute("merge", "-q", "--json", merged.toString(), "--log", log.toString(),
