@@ -103,6 +103,7 @@ class AgentShareTest {
                 {"pingpong", "-c", "2", "--agent", "3/3", "--start-at", now, target},           // fewer connections than agents
                 {"pingpong", "--agent", "1/2", "--start-at", now, "--verify-log", "/tmp/log", target},
                 {"find-max", "--agent", "1/2", "--start-at", now, target},
+                {"find-max", "--start-at", now, target},
                 {"hold", "-c", "4", "--first-level", "3", "--agent", "1/2", "--start-at", now, target},
         };
         for (String[] args : lines) assertEquals(ExitStatus.USAGE, Loadgen.execute(args), String.join(" ", args));

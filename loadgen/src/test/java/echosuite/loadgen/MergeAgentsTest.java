@@ -153,6 +153,18 @@ class MergeAgentsTest {
     }
 
     @Test
+    void anHlogMovedBesideItsReportIsFound() throws Exception {
+        Path a = report("a", "pingpong", 64, 1, 2, "10s", dir.resolve("elsewhere").resolve("a.hlog"), 2);
+        Path b = report("b", "pingpong", 64, 2, 2, "10s", Path.of("b.hlog"), 1);
+        hlog("a", 2);
+        hlog("b", 1);
+        AgentMerge.Result r = AgentMerge.merge(List.of(a, b), null);
+        assertEquals(3, r.latency().getTotalCount(), "found beside the reports by their names");
+        assertEquals(3, r.report().latency().latencyUs().count());
+        assertEquals(3, r.report().throughput().messages());
+    }
+
+    @Test
     void theCommandLineRefusalsExitWithStatus2() throws Exception {
         Path a = report("a", 1, 2);
         List<String[]> lines = new ArrayList<>();
