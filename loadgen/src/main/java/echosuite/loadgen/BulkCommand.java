@@ -33,7 +33,7 @@ final class BulkCommand extends ScenarioCommand {
 
     @Override
     Workload.Factory factory(RunConfig config) {
-        return ClosedLoop.factory(config.connections(), window, count);
+        return ClosedLoop.factory(config.connections(), window, options.share().messages(count, options.connections));
     }
 
     @Override

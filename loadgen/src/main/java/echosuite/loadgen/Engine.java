@@ -3,6 +3,7 @@ package echosuite.loadgen;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs one scenario run: starts the {@link IoThread}s, lines them up once their connections are
@@ -78,12 +80,16 @@ final class Engine {
     private final AtomicLong lastFirstEchoAt = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean stop;
     private volatile Start firstStart;
+    /** The wall clock at t0, ns since the epoch (0 until the start line). */
+    private volatile long startedAtEpochNs;
+    /** How long the start line waited for --start-at, ns: not part of the time to all first echoes. */
+    private volatile long startAtWaitNs;
 
     Engine(RunConfig config, Workload.Factory factory) throws IOException {
         this.config = config;
         this.factory = factory;
         this.pacer = new ConnectPacer(config.connectRate());
-        this.nextId = new AtomicLong(config.firstConnectionId());
+        this.nextId = new AtomicLong();
         this.sources = sourceAddresses(config.sourceAddresses());
         int n = Math.max(1, Math.min(config.threads(), Math.max(1, Math.max(factory.initialConnections(), config.connections()))));
         this.threads = new IoThread[n];
@@ -123,7 +129,7 @@ final class Engine {
     }
 
     long nextConnectionId() {
-        return nextId.getAndIncrement();
+        return config.connectionId(nextId.getAndIncrement());
     }
 
     /** A connection attempt starts at {@code now}: the first one starts the time to all first echoes. */
@@ -217,7 +223,11 @@ final class Engine {
 
     /** Runs once, in the last thread to reach the start line. */
     private void fixTimeLine() {
+        long waitFrom = System.nanoTime();
+        awaitStartAt();
         long t0 = System.nanoTime();
+        startAtWaitNs = t0 - waitFrom;
+        startedAtEpochNs = epochNanos();
         long total = 0;
         for (int open : openAtStart) total += open;
         long offset = 0;
@@ -234,6 +244,31 @@ final class Engine {
             long opens = t0 + config.warmupNs();
             window.set(new Window(opens, opens + config.durationNs(), 0));
         }
+    }
+
+    /**
+     * {@code --start-at}: holds the start line (every connection is open and idle) until the wall
+     * clock reads the common start time, so that agents on several hosts start their schedules
+     * together; returns at once if it has passed, or when the run is stopped (Ctrl-C).
+     */
+    private void awaitStartAt() {
+        if (config.startAtEpochMs() <= 0) return;
+        long startAt = config.startAtEpochMs() * 1_000_000L;
+        while (!stop) {
+            long left = startAt - epochNanos();
+            if (left <= 0) return;
+            if (left > SPIN_BELOW_NS) LockSupport.parkNanos(Math.min(left - SPIN_BELOW_NS, 100_000_000L));
+            else Thread.onSpinWait();
+        }
+    }
+
+    /** The last this long of the wait for {@code --start-at} is spun: a parked thread wakes up to ~100 µs late. */
+    private static final long SPIN_BELOW_NS = 200_000L;
+
+    /** The wall clock, ns since the epoch (microsecond resolution on Linux). */
+    static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** Fixes the window (once): at t0 + warm-up, or a moment from now if that has passed. */
@@ -279,15 +314,16 @@ final class Engine {
             r.warmsUpToFirstEchoes = true;
             boolean allEchoed = awaitingFirstEcho.get() == 0 && closedWithoutFirstEcho.get() == 0
                     && lastFirstEchoAt.get() != Long.MIN_VALUE;
-            r.allFirstEchoNs = allEchoed ? lastFirstEchoAt.get() - firstConnectAt.get() : -1;
+            r.allFirstEchoNs = allEchoed ? lastFirstEchoAt.get() - firstConnectAt.get() - startAtWaitNs : -1;
         }
         r.errors = errors;
         r.errorReasons = reasons;
         r.counts = counts;
         r.measured = sampler.measuredTotals();
         r.warmup = sampler.warmupTotals();
-        r.connectionsOpened = nextId.get() - config.firstConnectionId();
+        r.connectionsOpened = nextId.get();
         r.stoppedEarly = stop;
+        r.startedAtEpochNs = startedAtEpochNs;
         r.failure = failure.get();
         long[] rss = ProcessMemory.rssKiB();
         r.rssKiB = rss[0];

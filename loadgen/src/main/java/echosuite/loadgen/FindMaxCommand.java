@@ -52,6 +52,8 @@ final class FindMaxCommand extends ScenarioCommand {
 
     @Override
     String problem() {
+        if (options.agent != null) return "find-max does not take --agent: each agent's search would go its own way; run rate agents at the rates to try.";
+        if (options.startAtEpochMs != null) return "find-max does not take --start-at: its rate runs follow one another, only the first could start then.";
         if (sloNs <= 0) return "--slo must be more than 0.";
         if (maxSteps < 1) return "--max-steps must be at least 1.";
         if (!(precision > 0 && precision < 1)) return "--precision must be between 0 and 1.";

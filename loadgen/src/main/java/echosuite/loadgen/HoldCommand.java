@@ -39,6 +39,14 @@ final class HoldCommand extends ScenarioCommand {
             return "--first-level must be from 0 to one less than -c (" + (options.connections - 1) + "), got " + firstLevel + ".";
         }
         if (levelHoldNs <= 0) return "--level-hold must be more than 0.";
+        if (options.agent != null) {
+            AgentShare a = AgentShare.parse(options.agent);
+            long first = a.of(firstLevel());
+            if (first > 0 && first >= a.of(options.connections)) {
+                return "--first-level " + firstLevel() + " of -c " + options.connections + " leaves agent " + a + " no connection for the second level;"
+                        + " give a smaller --first-level (or 0).";
+            }
+        }
         if (options.warmupLimitNs <= 2 * levelHoldNs) {
             return "--warmup-limit (" + Units.duration(options.warmupLimitNs) + ") must be more than twice --level-hold ("
                     + Units.duration(levelHoldNs) + "): the measured window would open before both levels were held.";
@@ -46,10 +54,14 @@ final class HoldCommand extends ScenarioCommand {
         return null;
     }
 
+    /** --first-level, or its default: half of -c (all agents together). */
+    private int firstLevel() {
+        return firstLevel != null ? firstLevel : options.connections / 2;
+    }
+
     @Override
     Workload.Factory factory(RunConfig config) {
-        levels = new HoldLevels(firstLevel != null ? firstLevel : config.connections() / 2, config.connections(), levelHoldNs,
-                config.durationNs());
+        levels = new HoldLevels((int) options.share().of(firstLevel()), config.connections(), levelHoldNs, config.durationNs());
         return Hold.factory(levels);
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /**
  * The load generator's command line: {@code ./suite loadgen SCENARIO [options] HOST:PORT}, the
  * target last as wrk and tcpkali take it. Each scenario is a subcommand; {@code merge} combines
- * interval logs. Exit statuses: {@link ExitStatus}.
+ * interval logs, or the reports of several agents ({@code --agent I/N}) of one run. Exit statuses: {@link ExitStatus}.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, versionProvider = Version.class,
         subcommands = {PingpongCommand.class, RateCommand.class, ChurnCommand.class, HoldCommand.class,
@@ -25,6 +25,13 @@ import picocli.CommandLine.Command;
                 "  loadgen find-max -c 16 --slo 1ms 127.0.0.1:9190",
                 "  loadgen merge a.hlog b.hlog --out all.hgrm",
                 "  loadgen help pingpong",
+                "",
+                "Two load hosts, one run (the same T on both: T=$(( $(date +%%s%%3N) + 10000 ))):",
+                "  host-a$ loadgen rate -R 50000 -c 16 --agent 1/2 --start-at $T \\",
+                "              --json a.json --hlog a.hlog --sent a.sent 10.0.0.5:9190",
+                "  host-b$ loadgen rate -R 50000 -c 16 --agent 2/2 --start-at $T \\",
+                "              --json b.json --hlog b.hlog --sent b.sent 10.0.0.5:9190",
+                "  loadgen merge --json all.json --log echomsg.txt a.json b.json",
                 "",
                 "Exit status: 0 ok; 1 echo mismatches or the log did not verify; 2 bad command line;",
                 "  3 nothing could be sent (or the load generator failed); 4 connection errors."})

@@ -27,8 +27,16 @@ final class LogCheck {
     private LogCheck() { }
 
     static LogVerifier.Report verify(List<RunResult> runs, Path log, long maxWaitNs) throws IOException, InterruptedException {
+        return verifyManifests(runs.stream().flatMap(r -> r.manifests.stream()).toList(), log, maxWaitNs);
+    }
+
+    /**
+     * The same against {@code manifests} (several agents' together, {@code loadgen merge --log});
+     * IllegalStateException if two name the same connection.
+     */
+    static LogVerifier.Report verifyManifests(List<SentManifest> manifests, Path log, long maxWaitNs) throws IOException, InterruptedException {
         SequencedLogVerifier verifier = new SequencedLogVerifier();
-        for (RunResult r : runs) for (SentManifest m : r.manifests) m.expectIn(verifier);
+        for (SentManifest m : manifests) m.expectIn(verifier);
         awaitRecords(log, verifier.expectedRecords(), maxWaitNs);
         return verifier.verify(log);
     }

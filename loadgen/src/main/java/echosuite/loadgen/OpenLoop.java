@@ -35,6 +35,8 @@ final class OpenLoop implements Workload {
     private final int pipeline;
     /** This thread's place among the run's I/O threads: the phase of its schedule. */
     private final int threadIndex, threads;
+    /** This load generator's place among several agents ({@code --agent}): its schedule starts this much after t0. */
+    private final long agentPhaseNs;
     private Connection[] slots = new Connection[0];
     private RateSchedule schedule;
     /** The next message index of this thread's schedule. */
@@ -42,8 +44,9 @@ final class OpenLoop implements Workload {
     /** Messages that came due on a connection that had failed: never sent, never measured. */
     private long notSent;
 
-    OpenLoop(IoThread thread, int threads, double rate, int pipeline) {
+    OpenLoop(IoThread thread, int threads, double rate, int pipeline, long agentPhaseNs) {
         this.thread = thread;
+        this.agentPhaseNs = agentPhaseNs;
         this.threadIndex = thread.index;
         this.threads = threads;
         this.rate = rate;
@@ -52,7 +55,16 @@ final class OpenLoop implements Workload {
 
     /** @param rate messages per second, all connections together */
     static Factory factory(int connections, double rate, int pipeline) {
-        return Factory.of(connections, true, (thread, threads) -> new OpenLoop(thread, threads, rate, pipeline));
+        return factory(connections, rate, pipeline, 0);
+    }
+
+    /**
+     * @param rate         messages per second, all connections of this generator together
+     * @param agentPhaseNs agent I of N at a total rate R: (I-1)/R s, so that the agents' messages interleave
+     *                     as one generator's would (given a common t0)
+     */
+    static Factory factory(int connections, double rate, int pipeline, long agentPhaseNs) {
+        return Factory.of(connections, true, (thread, threads) -> new OpenLoop(thread, threads, rate, pipeline, agentPhaseNs));
     }
 
     @Override
@@ -62,7 +74,7 @@ final class OpenLoop implements Workload {
         slots = open.toArray(new Connection[0]);
         for (int i = 0; i < slots.length; i++) slots[i].slot = i;
         if (slots.length == 0) return;
-        schedule = RateSchedule.of(s.t0(), rate, slots.length, s.connectionsOpen(), threadIndex, threads);
+        schedule = RateSchedule.of(s.t0() + agentPhaseNs, rate, slots.length, s.connectionsOpen(), threadIndex, threads);
         for (Connection c : slots) thread.flush(c);   // the first-echo message
     }
 

@@ -24,6 +24,6 @@ final class PingpongCommand extends ScenarioCommand {
 
     @Override
     Workload.Factory factory(RunConfig config) {
-        return ClosedLoop.factory(config.connections(), 1, count);
+        return ClosedLoop.factory(config.connections(), 1, options.share().messages(count, options.connections));
     }
 }

@@ -39,12 +39,13 @@ final class RateCommand extends ScenarioCommand {
 
     @Override
     Workload.Factory factory(RunConfig config) {
-        return OpenLoop.factory(config.connections(), rate, pipeline);
+        AgentShare a = options.share();
+        return OpenLoop.factory(config.connections(), a.rate(rate, options.connections), pipeline, (long) (1e9 * (a.index() - 1) / rate));
     }
 
     @Override
     List<String> summaryLines(RunResult r) {
-        return lines(r, rate, pipeline);
+        return lines(r, options.share().rate(rate, options.connections), pipeline);
     }
 
     static List<String> lines(RunResult r, double rate, int pipeline) {
@@ -56,7 +57,7 @@ final class RateCommand extends ScenarioCommand {
 
     @Override
     LoadReport withOwnFigures(LoadReport report, RunResult r) {
-        return report.with(figures(r, rate, pipeline));
+        return report.with(figures(r, options.share().rate(rate, options.connections), pipeline));
     }
 
     static LoadReport.Rate figures(RunResult r, double rate, int pipeline) {

@@ -61,6 +61,22 @@ final class RunOptions {
             description = "Id of the first connection in the message headers; give each of several generators sharing a server its own range (default: ${DEFAULT-VALUE}).")
     long firstConnectionId;
 
+    @Option(names = "--agent", paramLabel = "I/N",
+            description = "Be agent I of N load generators driving one server together (several load hosts): take connections c (0 .. -c minus 1)"
+                    + " with c mod N = I-1, their ids (--first-connection-id + c) and the same share of -R and -n;"
+                    + " needs --start-at; merge the agents' --json reports with 'loadgen merge --json'.")
+    String agent;
+
+    @Option(names = "--start-at", paramLabel = "EPOCH_MS",
+            description = "Start the run (its start line: the schedule, the warm-up) at this wall-clock time, ms since the epoch,"
+                    + " after the connections are open; at most an hour ahead; already past: start at once and say so.")
+    Long startAtEpochMs;
+
+    @Option(names = "--sent", paramLabel = "FILE",
+            description = "Write what each connection sent (id, messages echoed, messages in flight when it failed), so that"
+                    + " 'loadgen merge --log' can check the server's log against several agents' messages together.")
+    Path sent;
+
     @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "65536",
             description = "The server's --max-line: a message may have at most this many bytes before its newline (default: ${DEFAULT-VALUE}).")
     int maxLine;
@@ -116,12 +132,54 @@ final class RunOptions {
         if (firstConnectionId < 0 || firstConnectionId >= SequencedMessage.MAX_CONNECTIONS) {
             return "--first-connection-id must be between 0 and " + (SequencedMessage.MAX_CONNECTIONS - 1) + ".";
         }
+        return agentProblem(System.currentTimeMillis());
+    }
+
+    /** How far from now {@code --start-at} may lie, either way (further back: seconds given for milliseconds, or a stale time). */
+    static final long START_AT_LIMIT_MS = 3_600_000L;
+
+    /** The problems of --agent and --start-at, the wall clock reading {@code nowMs}; null if none. */
+    String agentProblem(long nowMs) {
+        if (agent != null) {
+            AgentShare a;
+            try {
+                a = AgentShare.parse(agent);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+            if (startAtEpochMs == null) {
+                return "--agent needs --start-at EPOCH_MS, the wall-clock time (ms) at which all agents start, e.g. $(( $(date +%s%3N) + 10000 )).";
+            }
+            if (connections < a.count()) {
+                return "-c " + connections + " leaves agent " + a.index() + " of " + a.count() + " without a connection: -c must be at least " + a.count() + ".";
+            }
+            if (verifyLog != null && a.count() > 1) {
+                return "--verify-log would check the shared log against this agent's messages alone; write --sent FILE and check the log"
+                        + " with 'loadgen merge --json OUT.json --log LOG' against all agents together.";
+            }
+        }
+        if (startAtEpochMs != null) {
+            if (startAtEpochMs > nowMs + START_AT_LIMIT_MS) {
+                return String.format(java.util.Locale.ROOT, "--start-at %d is %.1f minutes ahead: more than an hour (it is ms since the epoch; now is %d).",
+                        startAtEpochMs, (startAtEpochMs - nowMs) / 60_000.0, nowMs);
+            }
+            if (startAtEpochMs < nowMs - START_AT_LIMIT_MS) {
+                return "--start-at " + startAtEpochMs + " is more than an hour past (it is ms since the epoch, not seconds; now is " + nowMs + ").";
+            }
+        }
         return null;
     }
 
+    /** This generator's share: {@code --agent}, or all of the run. */
+    AgentShare share() {
+        return agent == null ? AgentShare.ALONE : AgentShare.parse(agent);
+    }
+
     RunConfig toConfig(String scenario) {
-        return new RunConfig(scenario, target, connections, size, durationNs, warmupNs, warmupLimitNs, threads, connectRate,
-                connectTimeoutNs, timeoutNs, sourceAddresses, firstConnectionId);
+        AgentShare a = share();
+        return new RunConfig(scenario, target, a.connections(connections), size, durationNs, warmupNs, warmupLimitNs, threads, connectRate,
+                connectTimeoutNs, timeoutNs, sourceAddresses, a.firstId(firstConnectionId), a.count(),
+                startAtEpochMs == null ? 0 : startAtEpochMs);
     }
 
     /** "127.0.0.1:9190" */

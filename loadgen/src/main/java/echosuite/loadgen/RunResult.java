@@ -61,6 +61,8 @@ final class RunResult {
     /** Connection ids used (the next run of a series starts after them). */
     long connectionsOpened;
     boolean stoppedEarly;
+    /** The wall clock at the start line (t0), ns since the epoch; 0 if the run never reached it. */
+    long startedAtEpochNs;
     /** An unexpected failure of an I/O thread, or null. */
     Throwable failure;
 

@@ -34,6 +34,8 @@ import java.util.Map;
  * @param logCheck     the verdict on the server's log ({@code --verify-log}), if it was checked
  * @param exitStatus   the load generator's exit status
  * @param options      every option of the command with its value, keyed by its long name; whole numbers are Longs
+ * @param agentRun     a run with {@code --agent} or {@code --start-at}, or a merge of agents' reports ({@code loadgen merge --json}):
+ *                     which agent, the common start and this agent's clock at it; for a merge, every agent's figures
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes firstEchoes,
@@ -42,7 +44,7 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
                          @JsonUnwrapped Memory memory, Boolean stoppedEarly, @JsonUnwrapped LogCheck logCheck,
                          Integer exitStatus, Map<String, Object> options,
                          @JsonUnwrapped Bulk bulk, @JsonUnwrapped Churn churn, @JsonUnwrapped Hold hold,
-                         @JsonUnwrapped Rate rate, @JsonUnwrapped FindMax findMax) {
+                         @JsonUnwrapped Rate rate, @JsonUnwrapped FindMax findMax, @JsonUnwrapped Agents agentRun) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -67,6 +69,16 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
         hold = hold == null || hold.held() == null ? null : hold;
         rate = rate == null || rate.targetRate() == null ? null : rate;
         findMax = findMax == null || findMax.maxRate() == null ? null : findMax;
+        agentRun = agentRun == null || agentRun.agent() == null && agentRun.agents() == null && agentRun.startAtEpochMs() == null
+                && agentRun.agentFigures() == null ? null : agentRun;
+    }
+
+    /** A report of one generator alone (no {@link Agents} group). */
+    public LoadReport(Setup setup, FirstEchoes firstEchoes, Throughput throughput, Traffic traffic, Latency latency, Errors errorCounts,
+                      Memory memory, Boolean stoppedEarly, LogCheck logCheck, Integer exitStatus, Map<String, Object> options,
+                      Bulk bulk, Churn churn, Hold hold, Rate rate, FindMax findMax) {
+        this(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck, exitStatus, options,
+                bulk, churn, hold, rate, findMax, null);
     }
 
     public static LoadReport read(Path file) throws IOException {
@@ -98,9 +110,15 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
         return withScenario(bulk, churn, hold, rate, f);
     }
 
+    /** This report with its agent group. */
+    public LoadReport with(Agents a) {
+        return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
+                exitStatus, options, bulk, churn, hold, rate, findMax, a);
+    }
+
     private LoadReport withScenario(Bulk b, Churn c, Hold h, Rate r, FindMax f) {
         return new LoadReport(setup, firstEchoes, throughput, traffic, latency, errorCounts, memory, stoppedEarly, logCheck,
-                exitStatus, options, b, c, h, r, f);
+                exitStatus, options, b, c, h, r, f, agentRun);
     }
 
     /** Sum of all error counts (0 when the file has none). */
@@ -242,4 +260,39 @@ public record LoadReport(@JsonUnwrapped Setup setup, @JsonUnwrapped FirstEchoes 
         /** One rate tried. */
         public record Step(Double rate, Double messagesPerSecond, Percentiles latencyUs, Boolean passed, String verdict) { }
     }
+
+    /**
+     * Several load generators driving one server together (docs/loadgen.md, "Several load hosts").
+     * In an agent's own report: {@code agent} and {@code agents} ({@code --agent I/N}), the common
+     * start {@code startAtEpochMs} ({@code --start-at}), and this agent's wall clock when its start
+     * line passed, {@code startedAtEpochMs}, and that minus the common start, {@code clockOffsetMs}.
+     * In a merged report: {@code agents}, the common start and {@code agentFigures}, one per agent;
+     * {@code agent} and this process's clock are absent.
+     *
+     * @param agent            this agent's number, 1-based
+     * @param agents           agents in all
+     * @param startAtEpochMs   the common start, wall clock ms
+     * @param startedAtEpochMs this agent's start line (t0) by its own wall clock, ms
+     * @param clockOffsetMs    this agent's start line minus {@code startAtEpochMs}, ms to the µs: how late it started by its clock
+     * @param agentFigures     merged report: each agent's figures, by agent number
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Agents(Integer agent, Integer agents, Long startAtEpochMs, Long startedAtEpochMs, Double clockOffsetMs,
+                         List<AgentFigures> agentFigures) { }
+
+    /**
+     * One agent's own figures in a merged report.
+     *
+     * @param agent             its number
+     * @param report            the file its figures were read from
+     * @param messages          its messages in the measured window
+     * @param messagesPerSecond those per second
+     * @param p50Us             its own median latency, µs
+     * @param p99Us             its own p99, µs
+     * @param startedAtEpochMs  its start line by its wall clock, ms
+     * @param clockOffsetMs     that minus the common start, ms
+     * @param exitStatus        its exit status
+     */
+    public record AgentFigures(Integer agent, String report, Long messages, Double messagesPerSecond, Double p50Us, Double p99Us,
+                               Long startedAtEpochMs, Double clockOffsetMs, Integer exitStatus) { }
 }
