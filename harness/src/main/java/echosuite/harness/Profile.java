@@ -26,8 +26,8 @@ enum Profile {
             Scenario.bulk(1, 65536).seconds(0, 1))),
 
     /**
-     * The default, within 20 minutes for the eight servers (measured 4:15 for two C servers and
-     * 12:22 for the four Java ones before it was cut to this): closed loop at three concurrencies
+     * The default, within 20 minutes for the eight servers (18:19 in the reference run,
+     * results/reference/standard): closed loop at three concurrencies
      * (three repetitions each), an open-loop rate every model sustains, churn, 2,000 held
      * connections (beyond what c-select's {@code select()} can watch: its row shows where it stops,
      * {@link ServerSpec#overLimit}) and 64 KiB messages.
