@@ -40,7 +40,7 @@ final class BenchmarkRun {
     /** What to run and where; see {@link RunCommand} for the options behind these. */
     record Settings(Path projectRoot, Profile profile, List<ServerSpec> servers, List<Scenario> scenarios,
                     Path runDir, String baseline, boolean pin, LoadClient client, Path java,
-                    List<String> jvmOptions) {
+                    List<String> jvmOptions, NetworkLab lab) {
 
         List<String> serverNames() {
             return servers.stream().map(ServerSpec::name).toList();
@@ -99,7 +99,7 @@ final class BenchmarkRun {
             else notBuilt.put(s.name(), why);
         }
         RunInfo info = new RunInfo(settings.profile().label(), settings.serverNames(), List.copyOf(notBuilt.keySet()), settings.scenarios(),
-                settings.baseline(), String.join(" ", settings.client().command()), 0);
+                settings.baseline(), String.join(" ", settings.client().command()), 0, loadDescription());
         folder.writeRunInfo(info);
 
         int reps = settings.scenarios().stream().mapToInt(Scenario::repetitions).sum();
@@ -122,10 +122,18 @@ final class BenchmarkRun {
                 }
             }
         }
-        folder.writeRunInfo(new RunInfo(info.profile(), info.servers(), info.notBuilt(), info.scenarios(), info.baseline(),
-                info.loadgen(), Math.round(progress.elapsedSeconds())));
+        folder.writeRunInfo(info.withDuration(Math.round(progress.elapsedSeconds())));
         deleteIfEmpty(folder.logs());
         return folder;
+    }
+
+    /** How the load is put on, for the run's record, when not by one load generator on the loopback; else null. */
+    private String loadDescription() {
+        int n = settings.client().processes();
+        if (n == 1 && settings.lab() == null) return null;
+        String agents = n + " load agent" + (n == 1 ? "" : "s") + " (loadgen --agent I/" + n + ", fewer in a scenario with fewer connections;"
+                + " one schedule start; reports merged with loadgen merge --json)";
+        return settings.lab() == null ? agents + " on this machine's loopback" : agents + "; " + settings.lab().describe();
     }
 
     /** One repetition of one scenario on one server, from start to verified log. */
@@ -144,6 +152,10 @@ final class BenchmarkRun {
                 .workingDirectory(settings.projectRoot()).startLimit(START_LIMIT).lifeLimit(life.plusSeconds(60))
                 .keepLastLines(KEPT_OUTPUT_LINES);
         if (pinned) serverCmd = serverCmd.pinnedTo(0);
+        if (settings.lab() != null) {
+            // Its own network namespace, listening on every address of it: each agent comes by its own link.
+            serverCmd = serverCmd.args("--bind", "0.0.0.0").inNetworkNamespace(settings.lab().ip(), settings.lab().serverNamespace());
+        }
 
         ServerProcess srv;
         try {
@@ -154,7 +166,7 @@ final class BenchmarkRun {
         }
 
         ResourceMonitor monitor = ResourceMonitor.start(sampler, srv.pid());
-        LoadgenRun loadgen = null;
+        List<LoadgenRun> loads = new ArrayList<>();
         try {
             long loadStart = monitor.sampleNow().atMillis();
             LoadClient.Outputs files = new LoadClient.Outputs(folder.file(server, stem, "loadgen.json"),
@@ -162,17 +174,25 @@ final class BenchmarkRun {
             Path json = files.json();
             Integer loadgenExit = null;
             try {
-                List<String> loadCmd = new ArrayList<>(loadPin);
-                loadCmd.addAll(settings.client().commandFor(sc, files, log, srv.address()));
-                loadgen = LoadgenRun.start(loadCmd, settings.projectRoot(), life);
-                OptionalInt exit = loadgen.awaitExit(life);
-                if (exit.isEmpty()) problems.add("the load generator had not finished " + LOAD_GRACE.plus(VERIFY_LIMIT).toSeconds()
-                        + " s after its planned end; killed");
-                else loadgenExit = exit.getAsInt();
-                loadgen.writeOutput(folder.file(server, stem, "loadgen.txt"));
+                int n = settings.client().processes();
+                for (List<String> cmd : settings.client().commandsFor(sc, files, log, addresses(srv, n))) {
+                    List<String> loadCmd = new ArrayList<>(loadPin);
+                    loadCmd.addAll(cmd);
+                    loads.add(LoadgenRun.start(loadCmd, settings.projectRoot(), life));
+                }
+                long deadline = System.nanoTime() + life.toNanos();
+                for (int i = 0; i < loads.size(); i++) {
+                    LoadgenRun one = loads.get(i);
+                    OptionalInt exit = one.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    String who = loads.size() == 1 ? "the load generator" : "load agent " + (i + 1);
+                    if (exit.isEmpty()) problems.add(who + " had not finished " + LOAD_GRACE.plus(VERIFY_LIMIT).toSeconds() + " s after its planned end; killed");
+                    else loadgenExit = Math.max(loadgenExit == null ? 0 : loadgenExit, exit.getAsInt());
+                    one.writeOutput(folder.file(server, loads.size() == 1 ? stem : stem + "-a" + (i + 1), "loadgen.txt"));
+                }
             } catch (IOException e) {
                 problems.add("the load generator could not be started: " + e.getMessage());
             }
+            LoadgenRun loadgen = loads.isEmpty() ? null : loads.getFirst();
             long loadEnd = monitor.sampleNow().atMillis();
 
             ServerStop stopped = ServerStop.of(srv);
@@ -180,7 +200,7 @@ final class BenchmarkRun {
             monitor.writeCsv(folder.file(server, stem, "resources.csv"));
             Files.write(folder.file(server, stem, "server.txt"), srv.output());
             problems.addAll(withoutMissingSummary(spec, stopped.problems()));
-            if (loadgen != null) settings.client().complete(files, log, srv.address(), loadgen.output(), problems);
+            if (loadgen != null) settings.client().complete(files, log, srv.address(), allOutput(loads), problems);
 
             LoadReport result = readResult(json, loadgen, loadgenExit, problems);
             LoadReport.LogCheck logCheck = result == null ? null : result.logCheck();
@@ -189,7 +209,8 @@ final class BenchmarkRun {
             if (verified == null) problems.add("the server's log was not verified: the load generator gave no verdict");
             else if (!verified) problems.add("the server's log did not match what was sent: " + firstLine(verification));
             if (loadgenExit != null && loadgenExit != 0) {
-                problems.add("the load generator exited with status " + loadgenExit + lastLines(loadgen.output()));
+                problems.add((loads.size() == 1 ? "the load generator" : "a load agent") + " exited with status " + loadgenExit
+                        + lastLines(allOutput(loads)));
             }
             crossCheck(sc, result, stopped, problems);
 
@@ -204,9 +225,23 @@ final class BenchmarkRun {
                     stopped.summary(), verified, verification, use);
         } finally {
             monitor.close();
-            if (loadgen != null) loadgen.kill();   // no-op when it has exited
+            loads.forEach(LoadgenRun::kill);       // no-op when they have exited
             srv.killTree();                        // likewise
         }
+    }
+
+    /** Where each of {@code n} load processes reaches the server: its {@code listening on} address, or with --netns the server's end of agent I's link. */
+    private List<String> addresses(ServerProcess srv, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) out.add(settings.lab() == null ? srv.address() : settings.lab().serverAddress(i) + ":" + srv.port());
+        return out;
+    }
+
+    /** Every load process's output lines, one after the other. */
+    private static List<String> allOutput(List<LoadgenRun> loads) {
+        List<String> all = new ArrayList<>();
+        loads.forEach(l -> all.addAll(l.output()));
+        return all;
     }
 
     /** Hold: the server's PSS at each level of held connections the load generator reported. */

@@ -122,7 +122,7 @@ final class PlotRenderer {
         for (Measurement m : folder.measurements()) {
             if (!m.scenario().id().equals(scenarioId) || m.outcome() != Measurement.Outcome.OK) continue;
             Histogram h = byServer.computeIfAbsent(m.server(), s -> new Histogram(3));
-            LatencyHistograms.addLog(folder.file(m.server(), Measurement.stem(m.scenario(), m.repetition()), "hlog"), h);
+            for (Path hlog : folder.hlogs(m.server(), Measurement.stem(m.scenario(), m.repetition()))) LatencyHistograms.addLog(hlog, h);
             LoadReport r = folder.loadResult(m);
             Percentiles latency = r == null ? null : r.latency().latencyUs();
             if (latency != null && latency.p50() != null) p50.putIfAbsent(m.server(), latency.p50());

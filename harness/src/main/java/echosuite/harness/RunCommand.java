@@ -67,9 +67,22 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin the server to CPU 0 and the load generator to CPU 1.")
     boolean noPin;
 
+    @Option(names = "--agents", paramLabel = "N",
+            description = "Put each repetition's load on with N load generator agents (loadgen --agent I/N, one common start; "
+                    + "their reports merged with loadgen merge --json, the server's log checked against all of them) instead of one.")
+    Integer agents;
+
+    @Option(names = "--netns", description = "Run the server and each load agent in a network namespace of its own, joined by veth links "
+            + "(10.77.I.1 the server, 10.77.I.2 agent I), made and deleted by the run: separate hosts on one machine. Needs root and "
+            + "iproute2; with --agents N, else one agent.")
+    boolean netns;
+
     @Option(names = "--loadgen", paramLabel = "COMMAND",
             description = "Load generator command, split at spaces (default: java -jar loadgen/target/loadgen.jar).")
     String loadgen;
+
+    /** The most agents a run drives: each is a JVM on the load's CPUs. */
+    static final int MAX_AGENTS = 64;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -84,6 +97,21 @@ final class RunCommand implements Callable<Integer> {
         chosen = chosen.stream().map(s -> ScenarioId.overridden(s, warmup, duration, repetitions)).toList();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> jvmOptions = splitWords(System.getenv().getOrDefault("SUITE_JAVA_OPTS", ""));
+        if (agents != null && (agents < 1 || agents > MAX_AGENTS)) {
+            throw new UsageError("--agents must be 1 to " + MAX_AGENTS + ", got " + agents + ".");
+        }
+        boolean asAgents = agents != null || netns;
+        if (asAgents && !client.equals("loadgen")) {
+            throw new UsageError("--agents and --netns run the project's load generator as agents; --client " + client + " is one process of its own.");
+        }
+        if (netns) {
+            String why = NetworkLab.unavailable();
+            if (why != null) throw new UsageError(why);
+            for (ServerSpec s : chosenServers) {
+                if (s.isAnchor()) throw new UsageError("--netns starts each server with --bind 0.0.0.0, which the anchor " + s.name()
+                        + " does not take; run the anchors without --netns.");
+            }
+        }
         LoadClient loadClient = switch (client) {
             case "loadgen" -> new LoadgenClient(loadgenCommand(root, java, jvmOptions));
             case "echo_load" -> echoLoad(root);
@@ -97,9 +125,13 @@ final class RunCommand implements Callable<Integer> {
         Path runDir = runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (Files.exists(runDir)) throw new UsageError(runDir + " exists already; wait a second and run again.");
 
-        BenchmarkRun run = new BenchmarkRun(new BenchmarkRun.Settings(root, p, chosenServers, chosen, runDir,
-                baseline, !noPin, loadClient, java, jvmOptions), System.out);
-        RunFolder folder = run.run();
+        RunFolder folder;
+        try (NetworkLab lab = netns ? NetworkLab.create(agents == null ? 1 : agents) : null) {
+            if (asAgents) loadClient = new LoadgenAgents(loadClient.command(), agents == null ? 1 : agents, lab);
+            BenchmarkRun run = new BenchmarkRun(new BenchmarkRun.Settings(root, p, chosenServers, chosen, runDir,
+                    baseline, !noPin, loadClient, java, jvmOptions, lab), System.out);
+            folder = run.run();
+        }
         ResultTable table = RunReport.render(folder);
         if (out == null) pointLatest(root.resolve("results/latest"), runDir);
 

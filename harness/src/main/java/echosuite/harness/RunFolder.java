@@ -49,6 +49,21 @@ final class RunFolder {
         return raw(server).resolve(stem + "." + suffix);
     }
 
+    /**
+     * The {@code .hlog} files of one repetition: {@code STEM.hlog}, or with {@code --agents} every
+     * agent's {@code STEM-aI.hlog} (added together they are the repetition's histogram).
+     */
+    List<Path> hlogs(String server, String stem) throws IOException {
+        Path one = file(server, stem, "hlog");
+        if (Files.isRegularFile(one) || !Files.isDirectory(raw(server))) return List.of(one);
+        List<Path> agents = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(raw(server), stem + "-a*.hlog")) {
+            s.forEach(agents::add);
+        }
+        agents.sort(Comparator.naturalOrder());
+        return agents.isEmpty() ? List.of(one) : agents;
+    }
+
     Path plots() {
         return dir.resolve("plots");
     }

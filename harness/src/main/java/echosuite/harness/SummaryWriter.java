@@ -44,6 +44,7 @@ final class SummaryWriter {
         f.add("Commit: " + m.gitCommit());
         // A long class path says nothing to a reader; the command's shape does.
         f.add("Load generator: " + i.loadgen().replaceAll("-cp \\S{120,}", "-cp (class path)"));
+        if (i.load() != null) f.add("Load: " + i.load());
         f.add("Baseline for the ratios: " + (t.baseline() == null ? "none (no server has results)" : t.baseline())
                 + (t.baseline() != null && !t.baseline().equals(i.baseline()) ? " (" + i.baseline() + " has no results)" : ""));
         if (!i.notBuilt().isEmpty()) f.add("Not built, skipped: " + String.join(", ", i.notBuilt()));

@@ -29,7 +29,7 @@ class RunComparisonTest {
     }
 
     private static ResultTable table(ResultRow... rows) {
-        RunInfo info = new RunInfo("quick", List.of("selector", "threaded"), List.of(), List.of(), "selector", "loadgen", 1);
+        RunInfo info = new RunInfo("quick", List.of("selector", "threaded"), List.of(), List.of(), "selector", "loadgen", 1, null);
         return new ResultTable(info, MACHINE, "selector", List.of(rows));
     }
 

@@ -35,6 +35,7 @@ public final class ServerCommand {
     private Path log;                   // null: neither port nor log is passed (arguments exactly as given)
     private List<String> args = List.of();
     private Integer cpu;                // null: not pinned
+    private List<String> namespacePrefix = List.of();   // ip netns exec NAME, or nothing
     private List<String> shellFirst = List.of();
     private Map<String, String> environment = Map.of();
     private Path workingDirectory;      // null: this JVM's
@@ -55,6 +56,7 @@ public final class ServerCommand {
         log = other.log;
         args = other.args;
         cpu = other.cpu;
+        namespacePrefix = other.namespacePrefix;
         shellFirst = other.shellFirst;
         environment = other.environment;
         workingDirectory = other.workingDirectory;
@@ -118,6 +120,14 @@ public final class ServerCommand {
         return change(c -> c.cpu = cpuNumber);
     }
 
+    /**
+     * Runs it in the network namespace {@code name} ({@code ip netns exec NAME}, with {@code ip} at
+     * {@code ipCommand}): {@code ip} enters the namespace and execs the rest, so the server keeps its pid.
+     */
+    public ServerCommand inNetworkNamespace(Path ipCommand, String name) {
+        return change(c -> c.namespacePrefix = List.of(ipCommand.toString(), "netns", "exec", name));
+    }
+
     /** Runs it under {@code ulimit -n maxOpenFiles}: the descriptors it may hold at once. */
     public ServerCommand openFileLimit(int maxOpenFiles) {
         return shellFirst("ulimit -n " + maxOpenFiles);
@@ -166,7 +176,7 @@ public final class ServerCommand {
 
     /** The words of the command line that is started, the pinning and the shell included. */
     public List<String> argv() {
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(namespacePrefix);
         if (cpu != null) argv.addAll(List.of(TASKSET.toString(), "-c", Integer.toString(cpu)));
         if (!shellFirst.isEmpty()) {
             // "$@" is the server's command line, passed as arguments so that no word is re-parsed.

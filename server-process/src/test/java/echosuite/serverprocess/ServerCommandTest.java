@@ -44,6 +44,14 @@ class ServerCommandTest {
     }
 
     @Test
+    void aNetworkNamespaceIsEnteredBeforeThePinningAndTheServersWords() {
+        assertEquals(List.of("/usr/sbin/ip", "netns", "exec", "es1-srv", "/usr/bin/taskset", "-c", "0", "/p/c-select", "--port", "0",
+                        "--log", "/tmp/x.log", "--bind", "0.0.0.0"),
+                ServerCommand.of(List.of("/p/c-select", "--port", "0", "--log", "/tmp/x.log")).args("--bind", "0.0.0.0").pinnedTo(0)
+                        .inNetworkNamespace(Path.of("/usr/sbin/ip"), "es1-srv").argv());
+    }
+
+    @Test
     void withoutALogOnlyTheGivenArgumentsArePassed() {
         assertEquals(List.of(JAVA, "-jar", "/p/server-threaded.jar", "--port", "x"),
                 ServerCommand.jar(Path.of("/p/server-threaded.jar"), List.of()).args("--port", "x").argv());
