@@ -40,9 +40,11 @@ public final class Loadgen implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static final String SCENARIO_MISSING = "a scenario is missing (pingpong, rate, churn, hold, bulk, find-max or merge)";
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a scenario is missing (pingpong, rate, churn, hold, bulk, find-max or merge)");
+        throw new CommandLine.ParameterException(spec.commandLine(), SCENARIO_MISSING);
     }
 
     /** The command line, ready to execute (also used by tests). */
@@ -51,6 +53,29 @@ public final class Loadgen implements Runnable {
         cli.setDefaultValueProvider(new ScenarioDefaults());
         for (CommandLine sub : cli.getSubcommands().values()) sub.setDefaultValueProvider(new ScenarioDefaults());
         return cli;
+    }
+
+    /**
+     * Parses {@code args} and checks them as the command itself does before it connects or reads a
+     * file (ranges, options that go together, {@code --agent} with {@code --start-at}), and runs
+     * nothing: for command lines written down elsewhere, such as deploy/kubernetes/'s. Returns the
+     * command chosen (a scenario's or merge's); a bad command line throws picocli's
+     * {@link CommandLine.ParameterException} or a {@link echosuite.cli.UsageError} with the sentence
+     * the command would print before exiting with status 2. The target's host is resolved, as when
+     * running.
+     */
+    static Object check(String... args) {
+        CommandLine cli = commandLine();
+        CommandLine.ParseResult parsed = cli.parseArgs(args);
+        while (parsed.hasSubcommand()) parsed = parsed.subcommand();
+        Object command = parsed.commandSpec().userObject();
+        if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) return command;
+        switch (command) {
+            case ScenarioCommand scenario -> scenario.checkOptions();
+            case MergeCommand merge -> merge.checkOptions();
+            default -> throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(), SCENARIO_MISSING);
+        }
+        return command;
     }
 
     /** Runs {@code args} and returns the exit status. */

@@ -55,13 +55,18 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
+        return json != null ? mergeReports() : mergeLogs();
+    }
+
+    /** Throws a {@link UsageError} for options that do not go together; reads no file. */
+    void checkOptions() {
         if (json == null && out == null) {
             throw new UsageError("give --out FILE.hgrm to add .hlog files, or --json OUT.json to merge agents' --json reports.");
         }
         if (json != null && out != null) throw new UsageError("--out adds .hlog files and --json merges agents' reports: give one of them.");
         if (json == null && log != null) throw new UsageError("--log checks a log against agents' reports: it goes with --json.");
         if (json != null && tag != null) throw new UsageError("--tag goes with --out; --json merges every histogram of the reports.");
-        return json != null ? mergeReports() : mergeLogs();
     }
 
     private int mergeLogs() throws IOException {
