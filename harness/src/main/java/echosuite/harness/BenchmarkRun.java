@@ -24,9 +24,10 @@ import java.util.OptionalInt;
  * process with its own log file (so that each log can be verified against exactly one load, and
  * one scenario's memory does not leak into the next one's peak). Per repetition:
  * <ol>
- *   <li>start the server (pinned to CPU 0), wait for {@code listening on};</li>
+ *   <li>start the server (pinned to its CPUs, {@link Placement}; a scaling step to the first N
+ *       of them), wait for {@code listening on};</li>
  *   <li>start sampling its process tree every 250 ms ({@link ResourceMonitor});</li>
- *   <li>run the load generator (pinned to CPU 1): the load, then its check of the server's log
+ *   <li>run the load generator (pinned to its own CPUs): the load, then its check of the server's log
  *       ({@code --verify-log}; see {@link LoadgenRun});</li>
  *   <li>SIGTERM the server, read its {@code summary} line and check its record count against
  *       the messages the load generator sent;</li>
@@ -39,7 +40,7 @@ final class BenchmarkRun {
 
     /** What to run and where; see {@link RunCommand} for the options behind these. */
     record Settings(Path projectRoot, Profile profile, List<ServerSpec> servers, List<Scenario> scenarios,
-                    Path runDir, String baseline, boolean pin, LoadClient client, Path java,
+                    Path runDir, String baseline, Placement placement, LoadClient client, Path java,
                     List<String> jvmOptions, NetworkLab lab) {
 
         List<String> serverNames() {
@@ -60,9 +61,7 @@ final class BenchmarkRun {
     private final RunFolder folder;
     private final ProgressDisplay progress;
     private final ProcSampler sampler = new ProcSampler();
-    private final boolean pinned;
     private final List<String> loadPin;
-    private final String pinning;
 
     private final AnchorBuild anchors;
 
@@ -71,13 +70,7 @@ final class BenchmarkRun {
         this.anchors = new AnchorBuild(settings.projectRoot(), console);
         this.folder = new RunFolder(settings.runDir());
         this.progress = new ProgressDisplay(console);
-        int cores = Runtime.getRuntime().availableProcessors();
-        boolean canPin = settings.pin() && cores >= 2 && Files.isExecutable(ServerCommand.TASKSET);
-        pinned = canPin;
-        loadPin = canPin ? List.of(ServerCommand.TASKSET.toString(), "-c", "1") : List.of();
-        pinning = canPin ? "server on CPU 0, load generator on CPU 1 (taskset)"
-                : !settings.pin() ? "not pinned (--no-pin)"
-                : cores < 2 ? "not pinned (only " + cores + " CPU)" : "not pinned (no /usr/bin/taskset)";
+        loadPin = settings.placement().loadPrefix();
     }
 
     /** The jar or binary a server of the catalog runs, e.g. {@code server-NAME/target/server-NAME.jar}. */
@@ -89,7 +82,7 @@ final class BenchmarkRun {
     RunFolder run() throws IOException, InterruptedException {
         Files.createDirectories(folder.dir());
         Files.createDirectories(folder.logs());
-        folder.writeMachine(Machine.detect(settings.projectRoot(), String.join(" ", settings.jvmOptions()), pinning));
+        folder.writeMachine(Machine.detect(settings.projectRoot(), String.join(" ", settings.jvmOptions()), settings.placement()));
 
         Map<String, String> notBuilt = new LinkedHashMap<>();
         List<ServerSpec> runnable = new ArrayList<>();
@@ -148,10 +141,12 @@ final class BenchmarkRun {
         Duration life = Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT);
         // The server may live a minute longer than its load generator may, so that a hung load
         // generator is reported as such rather than as a killed server.
-        ServerCommand serverCmd = ServerCommand.of(spec.command(settings.projectRoot(), settings.java(), settings.jvmOptions(), log))
+        // taskset -c LIST first (its CPUs, a scaling step's first N of them), as ServerCommand.pinnedTo does for one CPU.
+        List<String> serverWords = new ArrayList<>(settings.placement().serverPrefix(sc.serverCpus()));
+        serverWords.addAll(spec.command(settings.projectRoot(), settings.java(), settings.jvmOptions(), log));
+        ServerCommand serverCmd = ServerCommand.of(serverWords)
                 .workingDirectory(settings.projectRoot()).startLimit(START_LIMIT).lifeLimit(life.plusSeconds(60))
                 .keepLastLines(KEPT_OUTPUT_LINES);
-        if (pinned) serverCmd = serverCmd.pinnedTo(0);
         if (settings.lab() != null) {
             // Its own network namespace, listening on every address of it: each agent comes by its own link.
             serverCmd = serverCmd.args("--bind", "0.0.0.0").inNetworkNamespace(settings.lab().ip(), settings.lab().serverNamespace());

@@ -19,18 +19,22 @@ import java.util.concurrent.TimeUnit;
  * @param kernel       /proc/sys/kernel/osrelease
  * @param jdk          the JDK that runs servers and load generator: vendor, version, java.home
  * @param jvmFlags     extra JVM options given to servers and load generator (empty: defaults)
- * @param pinning      how server and load were kept apart, in words
+ * @param pinning      how server and load were kept apart, in words ({@link Placement#words})
+ * @param serverCpus   the CPUs the server was pinned to, in taskset's list syntax ({@code 0}, {@code 0-3});
+ *                     a scaling step runs on the first N of them; null when not pinned (or a run before the option)
+ * @param loadCpus     the CPUs the load generator was pinned to, likewise
  * @param date         ISO-8601 start of the run
  * @param gitCommit    the project's commit, with {@code -dirty} if the tree had local changes
  */
 record Machine(int cores, String cpuModel, long memoryBytes, String kernel, String jdk, String jvmFlags,
-               String pinning, String date, String gitCommit) {
+               String pinning, String date, String gitCommit, String serverCpus, String loadCpus) {
 
-    /** Describes this machine now. */
-    static Machine detect(Path projectRoot, String jvmFlags, String pinning) {
+    /** Describes this machine now, the run's {@code placement} of server and load included. */
+    static Machine detect(Path projectRoot, String jvmFlags, Placement placement) {
         return new Machine(Runtime.getRuntime().availableProcessors(), readCpuModel(), memTotal(), readKernel(),
                 System.getProperty("java.vendor") + " " + Runtime.version() + " (" + System.getProperty("java.home") + ")",
-                jvmFlags, pinning, OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), gitCommit(projectRoot));
+                jvmFlags, placement.words(), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), gitCommit(projectRoot),
+                placement.pinned() ? placement.server().text() : null, placement.pinned() ? placement.load().text() : null);
     }
 
     private static String readCpuModel() {

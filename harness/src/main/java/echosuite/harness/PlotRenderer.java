@@ -36,6 +36,8 @@ import java.util.Set;
  *       keeps custom tick labels only on linear axes); y axis logarithmic, so a 50 µs median and a
  *       50 ms tail are both readable;</li>
  *   <li>messages per second versus connections (the pingpong scenarios);</li>
+ *   <li>messages per second versus server CPUs, one plot per scaling scenario (its steps,
+ *       {@code pingpong-c64-64B-cpus1}, {@code -cpus2} ...; {@link ScenarioId});</li>
  *   <li>the marginal memory per connection in the hold scenario;</li>
  *   <li>connections per second in the churn scenario;</li>
  *   <li>the time to all first echoes (first connect to the last connection's first echo) in the
@@ -89,6 +91,9 @@ final class PlotRenderer {
         List<Plot> plots = new ArrayList<>();
         Plot p = throughputVersusConnections(folder, table);
         if (p != null) plots.add(p);
+        for (Map.Entry<String, Map<String, List<double[]>>> e : scalingSeries(table).entrySet()) {
+            plots.add(throughputVersusServerCpus(folder, e.getKey(), e.getValue()));
+        }
         for (String id : table.scenarios()) {
             p = latencyDistribution(folder, table, id);
             if (p != null) plots.add(p);
@@ -158,7 +163,8 @@ final class PlotRenderer {
         chart.getStyler().setYAxisDecimalPattern("#,##0");
         Map<String, List<ResultRow>> byServer = new LinkedHashMap<>();
         for (ResultRow r : table.rows()) {
-            if (r.kind() == ScenarioKind.PINGPONG && r.load().messagesPerSecond() != null && r.load().connections() != null) {
+            if (r.kind() == ScenarioKind.PINGPONG && r.load().messagesPerSecond() != null && r.load().connections() != null
+                    && ScenarioId.step(r.scenario()) == null) {   // a scaling step is drawn against its CPUs instead
                 byServer.computeIfAbsent(r.server(), s -> new ArrayList<>()).add(r);
             }
         }
@@ -173,6 +179,44 @@ final class PlotRenderer {
             any = true;
         }
         return any ? save(folder, chart, "throughput-vs-connections", "Messages per second versus connections") : null;
+    }
+
+    /**
+     * The scaling steps' figures: per load ({@code pingpong-c64-64B}), per server (in the tables'
+     * order), the points (server CPUs, msgs/s) by CPUs. Steps without a figure (failed) are left out;
+     * a server with none is too.
+     */
+    static Map<String, Map<String, List<double[]>>> scalingSeries(ResultTable table) {
+        Map<String, Map<String, List<double[]>>> out = new LinkedHashMap<>();
+        for (String id : table.scenarios()) {
+            ScenarioId.Step step = ScenarioId.step(id);
+            if (step == null) continue;
+            for (ResultRow r : table.rowsOf(id)) {
+                if (r.kind() != ScenarioKind.PINGPONG || !r.hasFigures()) continue;
+                out.computeIfAbsent(step.loadId(), k -> new LinkedHashMap<>()).computeIfAbsent(r.server(), k -> new ArrayList<>())
+                        .add(new double[] {step.serverCpus(), r.load().messagesPerSecond()});
+            }
+        }
+        out.values().forEach(byServer -> byServer.values().forEach(points -> points.sort((a, b) -> Double.compare(a[0], b[0]))));
+        return out;
+    }
+
+    /** Messages per second versus the server's CPUs, one line per server; one CPU count alone is drawn as a point. */
+    private static Plot throughputVersusServerCpus(RunFolder folder, String loadId, Map<String, List<double[]>> byServer) throws IOException {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Messages per second versus server CPUs (" + loadId + ")")
+                .xAxisTitle("server CPUs").yAxisTitle("messages/s").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> Math.abs(x - Math.rint(x)) < 1e-6 ? String.format(Locale.ROOT, "%.0f", x) : "");
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
+        chart.getStyler().setYAxisMin(0.0);
+        for (Map.Entry<String, List<double[]>> e : byServer.entrySet()) {
+            XYSeries series = chart.addSeries(e.getKey(), e.getValue().stream().map(p -> p[0]).toList(),
+                    e.getValue().stream().map(p -> p[1]).toList());
+            series.setMarker(SeriesMarkers.CIRCLE);
+            style(series, e.getKey());
+        }
+        return save(folder, chart, "scaling-" + loadId, "Messages per second versus server CPUs, " + loadId);
     }
 
     private static Plot bars(RunFolder folder, ResultTable table, Set<ScenarioKind> kinds, String file, String title, String yTitle,

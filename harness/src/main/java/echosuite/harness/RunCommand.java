@@ -1,6 +1,7 @@
 package echosuite.harness;
 
 import echosuite.cli.UsageError;
+import echosuite.serverprocess.ServerCommand;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:", "  ./suite run --profile quick",
                 "  ./suite run --servers selector,threaded --scenarios pingpong,hold",
                 "  ./suite run --servers java,anchor-c-epoll --scenarios hold-c5000",
-                "  ./suite run --servers anchor-c-thread,threaded,virtualthreads --scenarios pingpong-c1-64B,pingpong-c16-64B --repetitions 3 --client echo_load"})
+                "  ./suite run --servers anchor-c-thread,threaded,virtualthreads --scenarios pingpong-c1-64B,pingpong-c16-64B --repetitions 3 --client echo_load",
+                "  ./suite run --server-cpus 0-3 --load-cpus 4-7 --servers java --scenarios scaling-c64-64B"})
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "standard", paramLabel = "NAME",
@@ -39,7 +41,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
             description = "Only these scenarios: kinds (pingpong, rate, churn, hold, bulk) of the profile, or ids (pingpong-c16-64B, "
                     + "rate-R5000-c16-64B, churn-R10-c1, hold-c5000, bulk-c4-64KiB), which need not be the profile's: "
-                    + "they get its warm-up, duration and repetitions for their kind.")
+                    + "they get its warm-up, duration and repetitions for their kind. An id ending in -cpusN runs the server on "
+                    + "the first N of its CPUs (pingpong-c64-64B-cpus2); scaling-c64-64B stands for pingpong-c64-64B at 1, 2, 4 ... "
+                    + "server CPUs and at all of them, each step its own scenario (in no profile).")
     List<String> scenarios;
 
     @Option(names = "--repetitions", paramLabel = "N",
@@ -64,7 +68,18 @@ final class RunCommand implements Callable<Integer> {
             description = "Server the ratio column compares with (default: ${DEFAULT-VALUE}; the first server with results if it has none).")
     String baseline;
 
-    @Option(names = "--no-pin", description = "Do not pin the server to CPU 0 and the load generator to CPU 1.")
+    @Option(names = Placement.SERVER_OPTION, paramLabel = "LIST",
+            description = "CPUs the server runs on, in taskset's syntax (0, 0-3, 0,2,4; default: the first half of the CPUs, "
+                    + "rounded down: CPU 0 on 2 CPUs). The selector's reactors, the virtual threads' carriers and forking's "
+                    + "spare starts follow their count.")
+    String serverCpus;
+
+    @Option(names = Placement.LOAD_OPTION, paramLabel = "LIST",
+            description = "CPUs the load generator runs on (default: the CPUs the server's list leaves, the second half "
+                    + "by default: CPU 1 on 2 CPUs); its I/O threads follow their count. It may share the server's CPUs, with a warning.")
+    String loadCpus;
+
+    @Option(names = "--no-pin", description = "Do not pin the server and the load generator to CPUs (on one CPU they are not pinned anyway).")
     boolean noPin;
 
     @Option(names = "--agents", paramLabel = "N",
@@ -90,7 +105,8 @@ final class RunCommand implements Callable<Integer> {
         Profile p = Arrays.stream(Profile.values()).filter(x -> x.label().equals(profile)).findFirst()
                 .orElseThrow(() -> new UsageError("unknown profile '" + profile + "'; choose quick, standard or full."));
         List<ServerSpec> chosenServers = ServerCatalog.resolve(servers != null ? servers : p.servers());
-        List<Scenario> chosen = scenarios == null ? p.scenarios() : ScenarioId.select(scenarios, p);
+        Placement placement = Placement.choose(serverCpus, loadCpus, noPin, CpuList.allowed(), Files.isExecutable(ServerCommand.TASKSET));
+        List<Scenario> chosen = scenarios == null ? p.scenarios() : ScenarioId.select(scenarios, p, placement.serverCpuCount());
         if (repetitions != null && repetitions < 1) throw new UsageError("--repetitions must be at least 1, got " + repetitions + ".");
         if (duration != null && duration < 1) throw new UsageError("--duration must be at least 1 second, got " + duration + ".");
         if (warmup != null && warmup < 0) throw new UsageError("--warmup must not be negative, got " + warmup + ".");
@@ -124,12 +140,13 @@ final class RunCommand implements Callable<Integer> {
         Path runs = out != null ? out.toAbsolutePath() : root.resolve("results/runs");
         Path runDir = runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (Files.exists(runDir)) throw new UsageError(runDir + " exists already; wait a second and run again.");
+        if (placement.warning() != null) System.out.println(placement.warning());
 
         RunFolder folder;
         try (NetworkLab lab = netns ? NetworkLab.create(agents == null ? 1 : agents) : null) {
             if (asAgents) loadClient = new LoadgenAgents(loadClient.command(), agents == null ? 1 : agents, lab);
             BenchmarkRun run = new BenchmarkRun(new BenchmarkRun.Settings(root, p, chosenServers, chosen, runDir,
-                    baseline, !noPin, loadClient, java, jvmOptions, lab), System.out);
+                    baseline, placement, loadClient, java, jvmOptions, lab), System.out);
             folder = run.run();
         }
         ResultTable table = RunReport.render(folder);

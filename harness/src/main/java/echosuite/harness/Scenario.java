@@ -1,5 +1,7 @@
 package echosuite.harness;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,9 +20,17 @@ import java.util.List;
  *                         most connections per second (0: no limit); 0 otherwise
  * @param repetitions      how many times the scenario runs, each on a fresh server process; the
  *                         table shows the median and the spread
+ * @param serverCpus       a scaling step ({@link ScenarioId}, {@code pingpong-c64-64B-cpus2}): the server
+ *                         runs on the first this many of its CPUs ({@code --server-cpus}); 0, the
+ *                         usual, for all of them (left out of the JSON files then, as before it existed)
  */
 record Scenario(ScenarioKind kind, int connections, int messageBytes, int warmupSeconds, int durationSeconds,
-                int rate, int repetitions) {
+                int rate, int repetitions, @JsonInclude(JsonInclude.Include.NON_DEFAULT) int serverCpus) {
+
+    /** A scenario on all of the server's CPUs. */
+    Scenario(ScenarioKind kind, int connections, int messageBytes, int warmupSeconds, int durationSeconds, int rate, int repetitions) {
+        this(kind, connections, messageBytes, warmupSeconds, durationSeconds, rate, repetitions, 0);
+    }
 
     /** hold: how long each of its two levels of held connections is held before the measured window ({@code --level-hold}). */
     static final int LEVEL_HOLD_SECONDS = 2;
@@ -49,16 +59,29 @@ record Scenario(ScenarioKind kind, int connections, int messageBytes, int warmup
 
     /** This scenario with {@code warmup} seconds of warm-up and {@code measured} seconds measured. */
     Scenario seconds(int warmup, int measured) {
-        return new Scenario(kind, connections, messageBytes, warmup, measured, rate, repetitions);
+        return new Scenario(kind, connections, messageBytes, warmup, measured, rate, repetitions, serverCpus);
     }
 
     /** This scenario run {@code times} times. */
     Scenario repeated(int times) {
-        return new Scenario(kind, connections, messageBytes, warmupSeconds, durationSeconds, rate, times);
+        return new Scenario(kind, connections, messageBytes, warmupSeconds, durationSeconds, rate, times, serverCpus);
     }
 
-    /** A stable name for files and table rows, e.g. {@code pingpong-c16-64B}, {@code rate-R5000-c16-64B}. */
+    /** This scenario with the server on the first {@code cpus} of its CPUs (a scaling step); 0: on all of them. */
+    Scenario onServerCpus(int cpus) {
+        return new Scenario(kind, connections, messageBytes, warmupSeconds, durationSeconds, rate, repetitions, cpus);
+    }
+
+    /**
+     * A stable name for files and table rows, e.g. {@code pingpong-c16-64B}, {@code rate-R5000-c16-64B};
+     * a scaling step ends in {@code -cpusN}: {@code pingpong-c64-64B-cpus2}.
+     */
     String id() {
+        return serverCpus == 0 ? loadId() : loadId() + ScenarioId.CPUS_SUFFIX + serverCpus;
+    }
+
+    /** The id of its load alone, without the {@code -cpusN} of a scaling step. */
+    String loadId() {
         String size = messageBytes % 1024 == 0 ? messageBytes / 1024 + "KiB" : messageBytes + "B";
         return switch (kind) {
             case RATE -> "rate-R" + rate + "-c" + connections + "-" + size;

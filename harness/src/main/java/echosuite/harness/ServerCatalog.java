@@ -24,7 +24,7 @@ final class ServerCatalog {
     private static final List<ServerSpec> SPECS = List.of(
             ServerSpec.project("threaded", "threaded", List.of(), "a platform thread per connection"),
             ServerSpec.project("virtualthreads", "virtualthreads", List.of(), "a virtual thread per connection"),
-            ServerSpec.project("selector", "selector", List.of(), "one NIO selector reactor (--reactors 1, the default)"),
+            ServerSpec.project("selector", "selector", List.of(), "NIO selector reactors, one per CPU it is given (the --reactors default): one on CPU 0"),
             ServerSpec.project("forking", "forking", List.of(), "a process per connection, 2 warm spares, AOT cache (defaults)"),
             ServerSpec.courseC("c-fork", "the course's echo_storeserv.c: fork() per connection, a logger child behind a pipe"),
             ServerSpec.courseC("c-select", "the course's select() echo server (at most FD_SETSIZE descriptors)")

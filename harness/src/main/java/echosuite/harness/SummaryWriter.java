@@ -40,7 +40,8 @@ final class SummaryWriter {
         f.add("Date: " + m.date() + "; profile " + i.profile() + "; run took " + ProgressDisplay.clock(i.durationSeconds()));
         f.add("Machine: " + m.cores() + " CPUs (" + m.cpuModel() + "), " + Units.bytes(m.memoryBytes()) + " memory, Linux " + m.kernel());
         f.add("JDK: " + m.jdk() + (m.jvmFlags().isBlank() ? ", default JVM flags" : ", JVM flags " + m.jvmFlags()));
-        f.add("Pinning: " + m.pinning());
+        f.add("Pinning: " + m.pinning() + (i.scenarios().stream().anyMatch(sc -> sc.serverCpus() > 0)
+                ? "; a scenario ending in -cpusN ran the server on the first N of its CPUs" : ""));
         f.add("Commit: " + m.gitCommit());
         // A long class path says nothing to a reader; the command's shape does.
         f.add("Load generator: " + i.loadgen().replaceAll("-cp \\S{120,}", "-cp (class path)"));

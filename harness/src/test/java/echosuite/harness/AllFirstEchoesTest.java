@@ -62,7 +62,7 @@ class AllFirstEchoesTest {
     @Test
     void theCsvCarriesItAsAPlainNumberOrAnEmptyCell() {
         RunInfo info = new RunInfo("quick", List.of("forking"), List.of(), List.of(), "forking", "loadgen", 1, null);
-        Machine machine = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc");
+        Machine machine = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc", null, null);
         String csv = SummaryWriter.csv(new ResultTable(info, machine, "forking",
                 List.of(row(ScenarioKind.PINGPONG, 2_410.5), row(ScenarioKind.BULK, null))));
         List<String> lines = csv.lines().toList();

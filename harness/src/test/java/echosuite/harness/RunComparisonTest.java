@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code ./suite compare}: ratios of headline figures, flagged only beyond the runs' spread. */
 class RunComparisonTest {
 
-    private static final Machine MACHINE = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc");
+    private static final Machine MACHINE = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc", null, null);
 
     private static ResultRow row(String server, ScenarioKind kind, Double msgs, Double p99, Double spread, String status) {
         String scenario = kind + "-c16";

@@ -35,7 +35,7 @@ class ScenarioIdTest {
 
     @Test
     void selectTakesKindsAndIdsAndPrefersTheProfilesOwnScenario() {
-        List<Scenario> s = ScenarioId.select(List.of("pingpong-c16-64B", "hold", "pingpong-c16-64B", "pingpong-c4-64B"), Profile.STANDARD);
+        List<Scenario> s = ScenarioId.select(List.of("pingpong-c16-64B", "hold", "pingpong-c16-64B", "pingpong-c4-64B"), Profile.STANDARD, 1);
         assertEquals(List.of(Profile.STANDARD.scenarios().get(1), Profile.STANDARD.scenarios().get(5),
                 new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 3, 0, 3)), s);
         assertEquals(new Scenario(ScenarioKind.PINGPONG, 4, 64, 2, 3, 0, 7), ScenarioId.overridden(s.get(2), null, null, 7));
@@ -45,14 +45,15 @@ class ScenarioIdTest {
     @Test
     void badIdsAreRefusedInOneSentence() {
         assertEquals("'pingpong-16' is neither a kind of scenario (pingpong, rate, churn, hold, bulk) nor a scenario id such as "
-                + "pingpong-c16-64B, rate-R5000-c16-64B, churn-c4, churn-R10-c1, hold-c5000 or bulk-c4-64KiB.", refusal("pingpong-16"));
+                + "pingpong-c16-64B, rate-R5000-c16-64B, churn-c4, churn-R10-c1, hold-c5000, bulk-c4-64KiB, pingpong-c64-64B-cpus2 or scaling-c64-64B.",
+                refusal("pingpong-16"));
         assertEquals("'rate-c16-64B' needs a rate above 0, messages per second, e.g. rate-R5000-c16-64B.", refusal("rate-c16-64B"));
         assertEquals("'hold-R10-c100' has an -R part, which only rate (messages per second) and churn (connections per second) take.",
                 refusal("hold-R10-c100"));
         assertEquals("'pingpong-c0-64B' needs at least one connection (-c1 or more).", refusal("pingpong-c0-64B"));
         assertEquals("'pingpong-c1-8B' has 8-byte messages; the load generator's messages are at least 24 bytes.", refusal("pingpong-c1-8B"));
         assertEquals("profile quick has no rate scenario; name one by its id, e.g. rate-R5000-c16-64B.",
-                assertThrows(UsageError.class, () -> ScenarioId.select(List.of("rate"), Profile.QUICK)).getMessage());
+                assertThrows(UsageError.class, () -> ScenarioId.select(List.of("rate"), Profile.QUICK, 1)).getMessage());
     }
 
     private static String refusal(String id) {

@@ -24,7 +24,7 @@ class TailLowerBoundTest {
 
     private static ResultTable table(ResultRow... rows) {
         RunInfo info = new RunInfo("quick", List.of("forking", "selector"), List.of(), List.of(), "selector", "loadgen", 1, null);
-        Machine machine = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc");
+        Machine machine = new Machine(2, "cpu", 1L << 30, "6.1", "jdk", "", "none", "2025-01-01T00:00:00Z", "abc", null, null);
         return new ResultTable(info, machine, "selector", List.of(rows));
     }
 

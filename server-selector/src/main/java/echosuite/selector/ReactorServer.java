@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads:
  * <ul>
- *   <li>{@code --reactors 1} (default): the basic reactor. One thread, {@code reactor-1}, selects
+ *   <li>{@code --reactors 1} (the default on one CPU, as the harness pins it on 2 CPUs): the basic reactor. One thread, {@code reactor-1}, selects
  *       over the listening socket and every connection: it accepts, reads, echoes and collects
  *       log records, all without blocking. This is the design the performance targets are about.</li>
- *   <li>{@code --reactors N}: Lea's "multiple reactors". A thread {@code acceptor} selects only
+ *   <li>{@code --reactors N} (the default on N CPUs: one per CPU it may run on): Lea's "multiple reactors". A thread {@code acceptor} selects only
  *       over the listening socket and hands each new connection to {@code reactor-1 ... reactor-N}
  *       in turn; each reactor then owns its connections for their whole life, so no connection is
  *       ever touched by two threads.</li>

@@ -19,9 +19,14 @@ import java.util.concurrent.Callable;
  * with {@code Thread.ofVirtual()} in place of {@code Thread.ofPlatform()}. Each client's
  * blocking loop (read → echo → log, {@link echosuite.runtime.BlockingConnection}) runs on a
  * virtual thread; when it blocks in {@code read}, the JDK unmounts it from its carrier (one of a
- * few platform threads, as many as cores) and parks it on the I/O poller, so an idle client costs
+ * few platform threads) and parks it on the I/O poller, so an idle client costs
  * a parked continuation (its memory per idle connection is measured in docs/models.md)
  * instead of an OS thread.
+ *
+ * <p>Carriers: the JDK's default scheduler has as many as {@code availableProcessors()}, which
+ * counts the CPUs the process may run on, so the server follows the CPUs it is given with nothing
+ * set: 1 under {@code taskset -c 0}, 4 under {@code taskset -c 0-3} ({@code CarrierCountTest}
+ * checks it). {@code -Djdk.virtualThreadScheduler.parallelism=N} sets another count.
  *
  * <p>What keeps it cheap and correct:
  * <ul>
@@ -36,7 +41,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "server-virtualthreads", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Echo-with-logging server, one virtual thread per client.",
-                "Prints 'listening on HOST:PORT' when ready and a 'summary {json}' line on exit (SIGTERM/SIGINT)."})
+                "Prints 'listening on HOST:PORT' when ready and a 'summary {json}' line on exit (SIGTERM/SIGINT).",
+                "Virtual threads run on one carrier per CPU the process may run on (1 under taskset -c 0); "
+                        + "java -Djdk.virtualThreadScheduler.parallelism=N sets another count."})
 public final class VirtualThreadServer implements Callable<Integer> {
 
     @Mixin
