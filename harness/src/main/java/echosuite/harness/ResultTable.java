@@ -61,12 +61,14 @@ record ResultTable(RunInfo info, Machine machine, String baseline, List<ResultRo
 
     /**
      * Headline of {@code r} / headline of {@code to}, or null when either has no figure to compare
-     * ({@link ResultRow#hasFigures}: a row over its server's limit has none) or the divisor is 0.
+     * ({@link ResultRow#hasFigures}: a row over its server's limit has none) or a figure is not
+     * above 0: a marginal mem/conn can be 0 or negative (memory fell between the two levels, the
+     * noise of a few connections), and a ratio of such figures would read as a comparison it is not.
      */
-    private static Double ratio(ResultRow r, ResultRow to) {
+    static Double ratio(ResultRow r, ResultRow to) {
         if (to == null || !r.hasFigures() || !to.hasFigures()) return null;
-        double ht = headline(to);
-        return ht != 0 ? headline(r) / ht : null;
+        double h = headline(r), ht = headline(to);
+        return h > 0 && ht > 0 ? h / ht : null;
     }
 
     /** The scenario ids in run order. */

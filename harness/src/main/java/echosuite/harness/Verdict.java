@@ -64,13 +64,13 @@ record Verdict(String scenario, ScenarioKind kind, ResultRow winner, ResultRow n
     /**
      * By how much the winner leads: the next model's figure over the winner's (or the winner's over
      * it, when higher is better), so always at least 1; e.g. {@code 1.12× over threaded (a thread per connection) 141,000}.
+     * Without the ratio when a figure is not above 0 ({@link ResultTable#ratio}).
      */
     String marginCell() {
         if (winner == null) return "";
         if (next == null) return "no other model has a figure";
-        double w = ResultTable.headline(winner), n = ResultTable.headline(next);
-        Double margin = ResultTable.higherIsBetter(kind) ? (n == 0 ? null : w / n) : (w == 0 ? null : n / w);
-        return (margin == null ? "" : Units.ratio(margin) + " over ") + next.server() + " (" + model(next.server()) + ") "
+        Double margin = ResultTable.higherIsBetter(kind) ? ResultTable.ratio(winner, next) : ResultTable.ratio(next, winner);
+        return (margin == null ? "next: " : Units.ratio(margin) + " over ") + next.server() + " (" + model(next.server()) + ") "
                 + SummaryColumns.headlineCell(next);
     }
 

@@ -112,20 +112,19 @@ class QuickRunEndToEndTest {
                         assertTrue(row.get("cpuMicrosPerMessage").asDouble() > 0, where);
                     }
                 }
-                // A ratio to the baseline, unless the baseline's headline is 0 (a marginal mem/conn can be).
+                // A ratio to the baseline, unless a figure is not above 0 (a marginal mem/conn can be 0 or negative).
+                double own = ResultTable.headline(RunFolder.JSON.treeToValue(row, ResultRow.class));
                 JsonNode base = find(rows, summary.get("baseline").asText(), sc.id());
-                Double baseHeadline = ResultTable.headline(RunFolder.JSON.treeToValue(base, ResultRow.class));
-                if (baseHeadline == null || baseHeadline != 0) {
-                    assertTrue(row.get("ratio").isNumber(), "a ratio to the baseline: " + where);
-                }
+                double baseHeadline = ResultTable.headline(RunFolder.JSON.treeToValue(base, ResultRow.class));
+                assertEquals(own > 0 && baseHeadline > 0, row.get("ratio").isNumber(), "a ratio to the baseline: " + where);
                 // Each Java server divided by its C twin's figure, when the twin was built (as in CI).
                 String twin = ServerCatalog.cTwinOf(server);
                 assertEquals(twin == null, row.get("twin").isNull(), where);
                 if (twin != null && builtServers.contains(twin)) {
-                    Double twinHeadline = ResultTable.headline(RunFolder.JSON.treeToValue(find(rows, twin, sc.id()), ResultRow.class));
-                    if (twinHeadline != 0) {
-                        double expected = ResultTable.headline(RunFolder.JSON.treeToValue(row, ResultRow.class)) / twinHeadline;
-                        assertEquals(expected, row.get("twinRatio").asDouble(), 1e-9 * Math.abs(expected), "ratio to " + twin + ": " + where);
+                    double twinHeadline = ResultTable.headline(RunFolder.JSON.treeToValue(find(rows, twin, sc.id()), ResultRow.class));
+                    assertEquals(own > 0 && twinHeadline > 0, row.get("twinRatio").isNumber(), "a ratio to " + twin + ": " + where);
+                    if (own > 0 && twinHeadline > 0) {
+                        assertEquals(own / twinHeadline, row.get("twinRatio").asDouble(), 1e-9 * own / twinHeadline, "ratio to " + twin + ": " + where);
                     }
                 }
             }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The run at a glance: the winner, its margin over the best of another model, and the twin ratios. */
 class VerdictTest {
@@ -64,5 +65,15 @@ class VerdictTest {
         Verdict none = only(List.of(over));
         assertNull(none.winner());
         assertEquals("hold: no server has a figure.", none.sentence(List.of()));
+    }
+
+    @Test
+    void figuresNotAboveZeroAreRankedButNotDivided() {
+        Verdict v = only(List.of(
+                row("virtualthreads", "hold", ScenarioKind.RATE, -217.9, null),
+                row("selector", "hold", ScenarioKind.RATE, -92.3, null)));
+        assertEquals("virtualthreads", v.winner().server(), "the lowest figure, as measured");
+        assertTrue(v.marginCell().startsWith("next: selector (one thread multiplexing) ") && !v.marginCell().contains("×"),
+                "no ratio of negative figures: " + v.marginCell());
     }
 }
