@@ -141,12 +141,11 @@ final class BenchmarkRun {
         Duration life = Duration.ofSeconds(sc.loadSeconds()).plus(LOAD_GRACE).plus(VERIFY_LIMIT);
         // The server may live a minute longer than its load generator may, so that a hung load
         // generator is reported as such rather than as a killed server.
-        // taskset -c LIST first (its CPUs, a scaling step's first N of them), as ServerCommand.pinnedTo does for one CPU.
-        List<String> serverWords = new ArrayList<>(settings.placement().serverPrefix(sc.serverCpus()));
-        serverWords.addAll(spec.command(settings.projectRoot(), settings.java(), settings.jvmOptions(), log));
-        ServerCommand serverCmd = ServerCommand.of(serverWords)
+        ServerCommand serverCmd = ServerCommand.of(spec.command(settings.projectRoot(), settings.java(), settings.jvmOptions(), log))
                 .workingDirectory(settings.projectRoot()).startLimit(START_LIMIT).lifeLimit(life.plusSeconds(60))
                 .keepLastLines(KEPT_OUTPUT_LINES);
+        CpuList cpus = settings.placement().serverCpus(sc.serverCpus());     // a scaling step: the first N of them
+        if (cpus != null) serverCmd = serverCmd.pinnedTo(cpus.text());
         if (settings.lab() != null) {
             // Its own network namespace, listening on every address of it: each agent comes by its own link.
             serverCmd = serverCmd.args("--bind", "0.0.0.0").inNetworkNamespace(settings.lab().ip(), settings.lab().serverNamespace());

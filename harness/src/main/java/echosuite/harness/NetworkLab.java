@@ -153,16 +153,26 @@ final class NetworkLab implements AutoCloseable {
         run(cmd);
     }
 
-    /** Runs a command to its end; an exit status other than 0 is an IOException with its words and output. */
-    private static void run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(COMMAND_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " did not finish within " + COMMAND_LIMIT_SECONDS + " s");
+    /**
+     * Runs a command to its end (at most {@value #COMMAND_LIMIT_SECONDS} s: its output goes to a
+     * file, so the wait is not a read that could block past the limit) and returns its output; an
+     * exit status other than 0 is an IOException with its words and output.
+     */
+    static String run(List<String> cmd) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("ip", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(COMMAND_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " did not finish within " + COMMAND_LIMIT_SECONDS + " s");
+            }
+            String out = Files.readString(output, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + " failed (exit status " + p.exitValue() + "): " + out.strip());
+            return out;
+        } finally {
+            Files.deleteIfExists(output);
         }
-        if (p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + " failed (exit status " + p.exitValue() + "): " + out);
     }
 
     private static boolean isRoot() {

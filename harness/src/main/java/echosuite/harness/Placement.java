@@ -82,12 +82,12 @@ record Placement(CpuList server, CpuList load, String notPinned) {
     }
 
     /**
-     * The words that start the server: {@code taskset -c LIST} on the first {@code cpus} of its
-     * CPUs (0: all of them); nothing when not pinned.
+     * The CPUs the server is pinned to ({@link ServerCommand#pinnedTo}): the first {@code cpus} of
+     * its list (0: all of them); null when not pinned.
      */
-    List<String> serverPrefix(int cpus) {
-        if (!pinned()) return List.of();
-        return taskset(cpus == 0 ? server : server.first(cpus));
+    CpuList serverCpus(int cpus) {
+        if (!pinned()) return null;
+        return cpus == 0 ? server : server.first(cpus);
     }
 
     /** The words that start the load generator: {@code taskset -c LIST}; nothing when not pinned. */
@@ -96,7 +96,7 @@ record Placement(CpuList server, CpuList load, String notPinned) {
     }
 
     private static List<String> taskset(CpuList cpus) {
-        return List.of(ServerCommand.TASKSET.toString(), "-c", cpus.text());
+        return List.of(ServerCommand.TASKSET.toString(), "-c", cpus.text());   // as ServerCommand.pinnedTo does for a server
     }
 
     /**

@@ -87,7 +87,8 @@ final class SummaryWriter {
     }
 
     /** Which C server each Java model is divided by in the "vs C twin" column ({@link ServerSpec#cTwin}). */
-    static final String TWIN_PAIRS = "threaded and virtualthreads: c-thread; selector: c-select; forking: c-fork; their variants: their server's";
+    static final String TWIN_PAIRS = ServerCatalog.JAVA.stream().map(s -> s + ": " + ServerCatalog.cTwinOf(s))
+            .collect(java.util.stream.Collectors.joining("; ")) + "; a variant: its server's";
 
     /** The headings of the at-a-glance table: the scenario, its headline, the winner, its margin, one column per twinned server. */
     static List<String> glanceHeadings(List<String> twinned) {

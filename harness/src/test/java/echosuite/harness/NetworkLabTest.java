@@ -3,9 +3,7 @@ package echosuite.harness;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,16 +47,11 @@ class NetworkLabTest {
         assertEquals(before, after);
     }
 
-    /** Runs {@code ip ARGS} and returns its output (bounded: 30 s). */
+    /** Runs {@code ip ARGS} and returns its output (bounded; a failure is an IOException with its output). */
     static String ip(String... args) throws IOException, InterruptedException {
         assertNotNull(NetworkLab.ipCommand());
         List<String> cmd = new java.util.ArrayList<>(List.of(NetworkLab.ipCommand().toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
-        return out;
+        return NetworkLab.run(cmd);
     }
 }

@@ -24,7 +24,7 @@ class PlacementTest {
     @Test
     void onTwoCpusTheDefaultIsTheOldPinningWordForWord() {
         Placement p = Placement.choose(null, null, false, cpus(2), true);
-        assertEquals(List.of(TASKSET, "-c", "0"), p.serverPrefix(0), "the server's command as ServerCommand.pinnedTo(0) made it");
+        assertEquals("0", p.serverCpus(0).text(), "the server on CPU 0, as before the options");
         assertEquals(List.of(TASKSET, "-c", "1"), p.loadPrefix());
         assertEquals("server on CPU 0, load generator on CPU 1 (taskset)", p.words(), "machine.json's pinning as before");
         assertEquals(1, p.serverCpuCount());
@@ -37,7 +37,7 @@ class PlacementTest {
         assertEquals(CpuList.of(0, 1, 2, 3), eight.server());
         assertEquals(CpuList.of(4, 5, 6, 7), eight.load());
         assertEquals("server on CPUs 0-3, load generator on CPUs 4-7 (taskset)", eight.words());
-        assertEquals(List.of(TASKSET, "-c", "0-1"), eight.serverPrefix(2), "a scaling step: the first 2 of its CPUs");
+        assertEquals("0-1", eight.serverCpus(2).text(), "a scaling step: the first 2 of its CPUs");
         Placement three = Placement.choose(null, null, false, cpus(3), true);
         assertEquals(CpuList.of(0), three.server());
         assertEquals(CpuList.of(1, 2), three.load());
@@ -50,7 +50,7 @@ class PlacementTest {
         Placement one = Placement.choose(null, null, false, cpus(1), true);
         assertFalse(one.pinned());
         assertEquals("not pinned (only 1 CPU)", one.words());
-        assertEquals(List.of(), one.serverPrefix(0));
+        assertEquals(null, one.serverCpus(0));
         assertEquals(List.of(), one.loadPrefix());
         assertEquals(0, one.serverCpuCount());
         assertEquals("not pinned (--no-pin)", Placement.choose(null, null, true, cpus(4), true).words());
@@ -63,7 +63,7 @@ class PlacementTest {
         assertEquals(CpuList.of(2, 3), p.load());
         Placement q = Placement.choose(null, "3", false, cpus(4), true);
         assertEquals(CpuList.of(0, 1, 2), q.server());
-        assertEquals(List.of(TASKSET, "-c", "0-2"), q.serverPrefix(0));
+        assertEquals("0-2", q.serverCpus(0).text());
         assertEquals(List.of(TASKSET, "-c", "3"), q.loadPrefix());
     }
 

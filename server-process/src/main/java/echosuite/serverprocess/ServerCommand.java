@@ -34,7 +34,7 @@ public final class ServerCommand {
     private int port;
     private Path log;                   // null: neither port nor log is passed (arguments exactly as given)
     private List<String> args = List.of();
-    private Integer cpu;                // null: not pinned
+    private String cpus;                // taskset's CPU list; null: not pinned
     private List<String> namespacePrefix = List.of();   // ip netns exec NAME, or nothing
     private List<String> shellFirst = List.of();
     private Map<String, String> environment = Map.of();
@@ -55,7 +55,7 @@ public final class ServerCommand {
         port = other.port;
         log = other.log;
         args = other.args;
-        cpu = other.cpu;
+        cpus = other.cpus;
         namespacePrefix = other.namespacePrefix;
         shellFirst = other.shellFirst;
         environment = other.environment;
@@ -115,9 +115,12 @@ public final class ServerCommand {
         });
     }
 
-    /** Runs it on one CPU only ({@code taskset -c CPU}), so that a load generator on another CPU does not compete. */
-    public ServerCommand pinnedTo(int cpuNumber) {
-        return change(c -> c.cpu = cpuNumber);
+    /**
+     * Runs it on these CPUs only ({@code taskset -c LIST}, taskset's list syntax: {@code 0},
+     * {@code 0-3}, {@code 0,2}), so that a load generator on other CPUs does not compete.
+     */
+    public ServerCommand pinnedTo(String cpuList) {
+        return change(c -> c.cpus = cpuList);
     }
 
     /**
@@ -177,7 +180,7 @@ public final class ServerCommand {
     /** The words of the command line that is started, the pinning and the shell included. */
     public List<String> argv() {
         List<String> argv = new ArrayList<>(namespacePrefix);
-        if (cpu != null) argv.addAll(List.of(TASKSET.toString(), "-c", Integer.toString(cpu)));
+        if (cpus != null) argv.addAll(List.of(TASKSET.toString(), "-c", cpus));
         if (!shellFirst.isEmpty()) {
             // "$@" is the server's command line, passed as arguments so that no word is re-parsed.
             argv.addAll(List.of("bash", "-c", String.join(" && ", shellFirst) + " && exec \"$@\"", "bash"));

@@ -39,7 +39,7 @@ class ServerCommandTest {
     void pinningComesFirstAndTheShellExecsTheServerWithItsWordsUntouched() {
         assertEquals(List.of("/usr/bin/taskset", "-c", "1", "bash", "-c", "ulimit -n 64 && echo $$ > '/cg/cgroup.procs' && exec \"$@\"", "bash",
                         "/p/thread_server", "-p", "0", "-l", "/tmp/a b.txt"),
-                ServerCommand.of(List.of("/p/thread_server", "-p", "0", "-l", "/tmp/a b.txt")).pinnedTo(1)
+                ServerCommand.of(List.of("/p/thread_server", "-p", "0", "-l", "/tmp/a b.txt")).pinnedTo("1")
                         .openFileLimit(64).shellFirst("echo $$ > '/cg/cgroup.procs'").argv());
     }
 
@@ -47,7 +47,7 @@ class ServerCommandTest {
     void aNetworkNamespaceIsEnteredBeforeThePinningAndTheServersWords() {
         assertEquals(List.of("/usr/sbin/ip", "netns", "exec", "es1-srv", "/usr/bin/taskset", "-c", "0", "/p/c-select", "--port", "0",
                         "--log", "/tmp/x.log", "--bind", "0.0.0.0"),
-                ServerCommand.of(List.of("/p/c-select", "--port", "0", "--log", "/tmp/x.log")).args("--bind", "0.0.0.0").pinnedTo(0)
+                ServerCommand.of(List.of("/p/c-select", "--port", "0", "--log", "/tmp/x.log")).args("--bind", "0.0.0.0").pinnedTo("0")
                         .inNetworkNamespace(Path.of("/usr/sbin/ip"), "es1-srv").argv());
     }
 

@@ -116,7 +116,7 @@ class ServerProcessTest {
     void pinnedUnderAnOpenFileLimitWithMoreEnvironmentTheServerKeepsItsPid() throws Exception {
         ServerCommand command = fake("--report").openFileLimit(200).environment(Map.of("ECHOSUITE_FIXTURE_TEST", "a b"));
         boolean canPin = Files.isExecutable(ServerCommand.TASKSET);
-        if (canPin) command = command.pinnedTo(0);
+        if (canPin) command = command.pinnedTo("0");
         try (ServerProcess server = ServerProcess.start(command)) {
             assertEquals("max open files 200", server.awaitStderrLine("max open files", STOP));
             if (canPin) assertEquals("cpus 1", server.awaitStderrLine("cpus", STOP));
